@@ -1,0 +1,348 @@
+"""Shared estimator logic: parameters, validation, and fit orchestration."""
+
+import warnings
+from contextlib import contextmanager
+from numbers import Integral, Real
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.base import BaseEstimator, is_regressor
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.model_selection import train_test_split
+from sklearn.utils import check_random_state
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from . import _activations, _losses
+from ._compat import (
+    Interval,
+    Options,
+    StrOptions,
+    _check_optimize_result,
+    _check_sample_weight,
+)
+from ._lbfgs import fit_lbfgs
+from ._network import Network, Workspace
+from ._optimizers import OPTIMIZERS
+from ._training import BatchReader, LearningRate, Plateau, train
+
+_DIVERGED = (
+    "Training diverged: the {what} became non-finite, so the model was left as it "
+    "was. Scale the input (for example with StandardScaler) or lower "
+    "learning_rate_init."
+)
+ACTIVATION_NAMES = {*_activations.ACTIVATIONS, *_activations.ALIASES}
+
+
+@contextmanager
+def _rollback_on_error(estimator):
+    """Restore the estimator's attributes if the block raises.
+
+    Training works on copies of the parameters and optimizer state, so the old
+    attribute values are intact and a failed fit leaves the model as it was.
+    """
+    saved = dict(estimator.__dict__)
+    try:
+        yield
+    except BaseException:
+        estimator.__dict__.clear()
+        estimator.__dict__.update(saved)
+        raise
+
+
+class BaseNeuron(BaseEstimator):
+    """Logic shared by :class:`NeuronClassifier` and :class:`NeuronRegressor`."""
+
+    _parameter_constraints: dict = {
+        "hidden_layer_sizes": [
+            "array-like",
+            Interval(Integral, 1, None, closed="left"),
+        ],
+        "activation": [StrOptions(ACTIVATION_NAMES), "array-like"],
+        "solver": [StrOptions({"lbfgs", *OPTIMIZERS})],
+        "alpha": [Interval(Real, 0, None, closed="left")],
+        "batch_size": [
+            StrOptions({"auto"}),
+            Interval(Integral, 1, None, closed="left"),
+        ],
+        "learning_rate": [StrOptions({"constant", "invscaling", "adaptive"})],
+        "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
+        "power_t": [Interval(Real, 0, None, closed="left")],
+        "max_iter": [Interval(Integral, 1, None, closed="left")],
+        "shuffle": ["boolean"],
+        "random_state": ["random_state"],
+        "tol": [Interval(Real, 0, None, closed="left")],
+        "verbose": ["verbose"],
+        "warm_start": ["boolean"],
+        "momentum": [Interval(Real, 0, 1, closed="both")],
+        "nesterovs_momentum": ["boolean"],
+        "early_stopping": ["boolean"],
+        "validation_fraction": [Interval(Real, 0, 1, closed="left")],
+        "beta_1": [Interval(Real, 0, 1, closed="left")],
+        "beta_2": [Interval(Real, 0, 1, closed="left")],
+        "epsilon": [Interval(Real, 0, None, closed="neither")],
+        "n_iter_no_change": [
+            Interval(Integral, 1, None, closed="left"),
+            Options(Real, {np.inf}),
+        ],
+        "max_fun": [Interval(Integral, 1, None, closed="left")],
+    }
+
+    # -- what the subclasses provide ------------------------------------------------
+    # _encode_targets(y, first_pass, incremental) -> (y, Y): y checked, and Y, the
+    #     2-D targets of the network
+    # _output_activation(loss) -> name of the output activation
+    # _score_outputs(outputs, y, sample_weight) -> validation score, higher is better
+    # _stratify(y) -> labels to stratify the validation split on, or None
+
+    def _hidden_layers(self):
+        """Validated hidden layer sizes and canonical activation names."""
+        sizes = self.hidden_layer_sizes
+        sizes = [sizes] if np.ndim(sizes) == 0 else list(sizes)
+        if not all(isinstance(n, Integral) and n > 0 for n in sizes):
+            raise ValueError(
+                f"hidden_layer_sizes must be positive integers, got {sizes}."
+            )
+        activation = self.activation
+        if isinstance(activation, str):
+            activation = [activation] * len(sizes)
+        elif len(activation) != len(sizes):
+            raise ValueError(
+                f"activation has {len(activation)} entries but there are "
+                f"{len(sizes)} hidden layers; give one name, or one per hidden layer."
+            )
+        return sizes, [_activations.resolve_activation(a) for a in activation]
+
+    def _batch_size(self, n_samples):
+        if self.batch_size == "auto":
+            return min(200, n_samples)
+        if self.batch_size > n_samples:
+            warnings.warn(
+                f"batch_size={self.batch_size} is larger than the {n_samples} "
+                "training samples; it is clipped to that.",
+                UserWarning,
+                stacklevel=4,
+            )
+        return min(self.batch_size, n_samples)
+
+    def _fit(self, X, y, sample_weight=None, incremental=False):
+        with _rollback_on_error(self):
+            return self._fit_or_rollback(X, y, sample_weight, incremental)
+
+    def _fit_or_rollback(self, X, y, sample_weight, incremental):
+        sizes, activations = self._hidden_layers()
+        first_pass = not hasattr(self, "_params") or not (
+            self.warm_start or incremental
+        )
+        X, y = validate_data(
+            self,
+            X,
+            y,
+            accept_sparse=["csr", "csc"],
+            multi_output=True,
+            y_numeric=is_regressor(self),
+            dtype=(np.float64, np.float32),
+            reset=first_pass,
+        )
+        if sp.issparse(X):
+            X = X.tocsr()  # row slicing, for batches
+        if sample_weight is not None:
+            sample_weight = _check_sample_weight(sample_weight, X, dtype=X.dtype)
+        y, Y = self._encode_targets(y, first_pass, incremental)
+        Y = Y.astype(X.dtype, copy=False)
+        loss = _losses.ALIASES.get(self.loss, self.loss)
+        network = Network(
+            (X.shape[1], *sizes, Y.shape[1]), activations, self._output_activation(loss)
+        )
+        self._random_state = random_state = check_random_state(self.random_state)
+        if first_pass:
+            params = network.init_params(random_state, X.dtype)
+            self.t_ = 0
+            self.history_ = []
+            self._plateau = Plateau(self.tol, self.n_iter_no_change)
+        elif network.layer_sizes != self._network.layer_sizes:
+            raise ValueError(
+                f"The network has layer sizes {self._network.layer_sizes} but the "
+                f"new data and parameters call for {network.layer_sizes}; "
+                "warm_start and partial_fit cannot change the architecture."
+            )
+        else:
+            params = self._params.astype(X.dtype)  # a copy: train, then commit
+
+        # Extend a copy of the history, so that a failed fit leaves it untouched.
+        self.history_ = list(self.history_)
+        # A diverging fit overflows; that is caught below and reported as one clear
+        # error instead of a stream of numpy warnings.
+        with np.errstate(over="ignore", invalid="ignore"):
+            if self.solver == "lbfgs":
+                self._run_lbfgs(network, params, X, Y, sample_weight, loss)
+            else:
+                self._run_stochastic(
+                    network, params, X, Y, y, sample_weight, loss, incremental
+                )
+        if not np.isfinite(params).all():
+            raise ValueError(_DIVERGED.format(what="weights"))
+        self._set_fitted(network, params)
+        return self
+
+    def _run_lbfgs(self, network, params, X, Y, sample_weight, loss):
+        workspace = Workspace(network, params, X.shape[0], loss, self.alpha)
+        result = fit_lbfgs(
+            workspace,
+            X,
+            Y,
+            sample_weight,
+            max_iter=self.max_iter,
+            max_fun=self.max_fun,
+            tol=self.tol,
+            history=self.history_,
+        )
+        self.n_iter_ = _check_optimize_result("lbfgs", result, self.max_iter)
+        self.loss_ = float(result.fun)
+
+    def _run_stochastic(
+        self, network, params, X, Y, y, sample_weight, loss, incremental
+    ):
+        if self.early_stopping and incremental:
+            raise ValueError("partial_fit does not support early_stopping=True.")
+        optimizer = self._optimizer()
+        if incremental and hasattr(self, "_optimizer_state"):
+            state = {k: np.copy(v) for k, v in self._optimizer_state.items()}
+            learning_rate = LearningRate(**vars(self._learning_rate))
+        else:
+            state = optimizer.init(params)
+            schedule = self.learning_rate if self.solver == "sgd" else "constant"
+            learning_rate = LearningRate(
+                self.learning_rate_init, schedule, self.power_t
+            )
+        plateau = Plateau(**vars(self._plateau))
+        validation_score = best_params = None
+        if self.early_stopping:
+            X, X_val, Y, y_val, sample_weight, sw_val = self._split_validation(
+                X, Y, y, sample_weight
+            )
+
+            def validation_score(params):
+                outputs = network.predict(params, X_val)
+                return self._score_outputs(outputs, y_val, sw_val)
+
+            best_params = params.copy()
+
+        n_samples = X.shape[0]
+        batches = BatchReader(
+            X,
+            Y,
+            sample_weight,
+            self._batch_size(n_samples),
+            self.shuffle,
+            self._random_state,
+        )
+        epochs_before = len(self.history_)
+        status = train(
+            Workspace(network, params, batches.batch_size, loss, self.alpha),
+            batches,
+            optimizer,
+            state,
+            learning_rate=learning_rate,
+            max_epochs=1 if incremental else self.max_iter,
+            plateau=plateau,
+            history=self.history_,
+            samples_seen=self.t_,
+            validation_score=validation_score,
+            best_params=best_params,
+            verbose=self.verbose,
+        )
+        if status == "diverged":
+            raise ValueError(_DIVERGED.format(what="loss"))
+        if self.early_stopping:
+            params[...] = best_params
+        self.n_iter_ = len(self.history_) - epochs_before
+        self.t_ += self.n_iter_ * n_samples
+        self.loss_ = self.history_[-1]["loss"]
+        self._plateau = plateau
+        self._optimizer_state = state
+        self._learning_rate = learning_rate
+        if status == "max_iter" and not incremental:
+            warnings.warn(
+                f"Stochastic Optimizer: Maximum iterations ({self.max_iter}) reached "
+                "and the optimization hasn't converged yet.",
+                ConvergenceWarning,
+                stacklevel=4,
+            )
+
+    def _optimizer(self):
+        if self.solver == "sgd":
+            return OPTIMIZERS["sgd"](self.momentum, self.nesterovs_momentum)
+        return OPTIMIZERS["adam"](self.beta_1, self.beta_2, self.epsilon)
+
+    def _split_validation(self, X, Y, y, sample_weight):
+        arrays = [X, Y, y] + ([] if sample_weight is None else [sample_weight])
+        split = train_test_split(
+            *arrays,
+            random_state=self._random_state,
+            test_size=self.validation_fraction,
+            stratify=self._stratify(y),
+        )
+        X_train, X_val, Y_train, _, _, y_val = split[:6]
+        if X_val.shape[0] < 2:
+            raise ValueError(
+                "The validation set is too small. Increase 'validation_fraction' "
+                "or the size of your dataset."
+            )
+        sw_train, sw_val = split[6:] if sample_weight is not None else (None, None)
+        return X_train, X_val, Y_train, y_val, sw_train, sw_val
+
+    def _set_fitted(self, network, params):
+        """Publish the trained model: the flat vector and the attributes from it."""
+        self._network = network
+        self._params = params
+        self.coefs_, self.intercepts_ = network.unpack(params)
+        self.n_layers_ = len(network.layer_sizes)
+        self.n_outputs_ = network.layer_sizes[-1]
+        self.out_activation_ = network.output_activation
+        self.loss_curve_ = [record["loss"] for record in self.history_]
+        scores = [record["validation_score"] for record in self.history_]
+        if self.solver == "lbfgs":
+            self.best_loss_ = self.validation_scores_ = None
+            self.best_validation_score_ = None
+        elif self.early_stopping:
+            self.best_loss_ = None
+            self.validation_scores_ = scores
+            self.best_validation_score_ = self._plateau.best
+        else:
+            self.best_loss_ = -self._plateau.best
+            self.validation_scores_ = self.best_validation_score_ = None
+
+    def _forward(self, X):
+        """Validated forward pass of ``X`` through the fitted network."""
+        check_is_fitted(self)
+        X = validate_data(
+            self,
+            X,
+            accept_sparse=["csr", "csc"],
+            dtype=(np.float64, np.float32),
+            reset=False,
+        )
+        if sp.issparse(X):
+            X = X.tocsr()
+        return self._network.predict(
+            self._params, X.astype(self._params.dtype, copy=False)
+        )
+
+    # Views into the flat vector do not survive pickling or deep copies: drop them
+    # and rebuild them from the vector when loading.
+    def __getstate__(self):
+        state = super().__getstate__()
+        state.pop("coefs_", None)
+        state.pop("intercepts_", None)
+        return state
+
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        if "_params" in state:
+            self.coefs_, self.intercepts_ = self._network.unpack(self._params)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        tags.target_tags.multi_output = True
+        return tags

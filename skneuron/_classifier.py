@@ -1,0 +1,277 @@
+"""NeuronClassifier: label encoding and probabilities on top of the shared logic."""
+
+import numpy as np
+from sklearn.base import ClassifierMixin
+from sklearn.metrics import accuracy_score
+from sklearn.preprocessing import LabelBinarizer
+from sklearn.utils.metaestimators import available_if
+from sklearn.utils.multiclass import type_of_target, unique_labels
+from sklearn.utils.validation import column_or_1d
+
+from ._base import BaseNeuron, _rollback_on_error
+from ._compat import StrOptions, _check_partial_fit_first_call, _fit_context
+from ._docs import fill
+
+
+def _is_stochastic(estimator):
+    if estimator.solver == "lbfgs":
+        raise AttributeError(
+            "partial_fit is only available for stochastic optimizers; "
+            f"{estimator.solver!r} is not stochastic."
+        )
+    return True
+
+
+class NeuronClassifier(ClassifierMixin, BaseNeuron):
+    """Multi-layer perceptron classifier.
+
+    A drop-in replacement for :class:`sklearn.neural_network.MLPClassifier`: same
+    parameters, defaults and fitted attributes, plus a choice of ``loss`` and of
+    activation per hidden layer. The output layer is a softmax for multi-class
+    targets and a logistic unit per output for binary and multilabel targets.
+
+    Parameters
+    ----------
+    {shared_parameters}
+
+    loss : {"log_loss", "cross_entropy", "squared_error"}, default="log_loss"
+        ``"log_loss"`` (also ``"cross_entropy"``) is the cross-entropy of the
+        predicted probabilities. ``"squared_error"`` is half the squared distance
+        between them and the one-hot targets, summed over classes; the output
+        activation is the same, so ``predict_proba`` remains a probability.
+
+    Attributes
+    ----------
+    classes_ : ndarray or list of ndarray
+        Class labels of each output.
+
+    {shared_attributes}
+
+    See Also
+    --------
+    NeuronRegressor : Multi-layer perceptron regressor.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_iris
+    >>> from sklearn.pipeline import make_pipeline
+    >>> from sklearn.preprocessing import StandardScaler
+    >>> from skneuron import NeuronClassifier
+    >>> X, y = load_iris(return_X_y=True)
+    >>> clf = make_pipeline(StandardScaler(), NeuronClassifier(random_state=0))
+    >>> clf.fit(X, y).score(X, y)
+    0.97...
+    >>> clf.predict_proba(X[:1]).round(2)
+    array([[1., 0., 0.]])
+    """
+
+    _parameter_constraints: dict = {
+        **BaseNeuron._parameter_constraints,
+        "loss": [StrOptions({"log_loss", "cross_entropy", "squared_error"})],
+    }
+
+    def __init__(
+        self,
+        hidden_layer_sizes=(100,),
+        activation="relu",
+        *,
+        solver="adam",
+        alpha=0.0001,
+        batch_size="auto",
+        learning_rate="constant",
+        learning_rate_init=0.001,
+        power_t=0.5,
+        max_iter=200,
+        shuffle=True,
+        random_state=None,
+        tol=1e-4,
+        verbose=False,
+        warm_start=False,
+        momentum=0.9,
+        nesterovs_momentum=True,
+        early_stopping=False,
+        validation_fraction=0.1,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-8,
+        n_iter_no_change=10,
+        max_fun=15000,
+        loss="log_loss",
+    ):
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.activation = activation
+        self.solver = solver
+        self.alpha = alpha
+        self.batch_size = batch_size
+        self.learning_rate = learning_rate
+        self.learning_rate_init = learning_rate_init
+        self.power_t = power_t
+        self.max_iter = max_iter
+        self.shuffle = shuffle
+        self.random_state = random_state
+        self.tol = tol
+        self.verbose = verbose
+        self.warm_start = warm_start
+        self.momentum = momentum
+        self.nesterovs_momentum = nesterovs_momentum
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.beta_1 = beta_1
+        self.beta_2 = beta_2
+        self.epsilon = epsilon
+        self.n_iter_no_change = n_iter_no_change
+        self.max_fun = max_fun
+        self.loss = loss
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X, y, sample_weight=None):
+        """Fit the model to data matrix X and targets y.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The input data.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Class labels, or a label indicator matrix for multilabel targets.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Sample weights.
+
+        Returns
+        -------
+        self : NeuronClassifier
+            The fitted estimator.
+        """
+        return self._fit(X, y, sample_weight)
+
+    @available_if(_is_stochastic)
+    @_fit_context(prefer_skip_nested_validation=True)
+    def partial_fit(self, X, y, sample_weight=None, classes=None):
+        """Update the model with one epoch over the given data.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The input data.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            The target labels.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Sample weights.
+        classes : array-like of shape (n_classes,), default=None
+            All the classes of all calls; required on the first call only.
+
+        Returns
+        -------
+        self : NeuronClassifier
+            The updated estimator.
+        """
+        with _rollback_on_error(self):
+            if _check_partial_fit_first_call(self, classes):
+                self._label_binarizer = LabelBinarizer()
+                if type_of_target(y).startswith("multilabel"):
+                    self._label_binarizer.fit(y)
+                else:
+                    self._label_binarizer.fit(classes)
+            return self._fit_or_rollback(X, y, sample_weight, incremental=True)
+
+    def _encode_targets(self, y, first_pass, incremental):
+        if y.ndim == 2 and y.shape[1] == 1:
+            y = column_or_1d(y, warn=True)
+        if not hasattr(self, "_label_binarizer") or not (
+            self.warm_start or incremental
+        ):
+            self._label_binarizer = LabelBinarizer().fit(y)
+            self.classes_ = self._label_binarizer.classes_
+            if len(self.classes_) < 2:
+                raise ValueError(
+                    f"{type(self).__name__} needs samples of at least 2 classes, "
+                    f"but y contains only one class: {self.classes_[0]!r}."
+                )
+        else:
+            classes = unique_labels(y)
+            if self.warm_start and not incremental:
+                if set(classes) != set(self.classes_):
+                    raise ValueError(
+                        "warm_start can only be used where y has the same classes "
+                        f"as in the previous call to fit: {self.classes_}; "
+                        f"y has {classes}."
+                    )
+            elif len(np.setdiff1d(classes, self.classes_)):
+                raise ValueError(
+                    f"y has classes not in classes_ {self.classes_}: "
+                    f"{np.setdiff1d(classes, self.classes_)}."
+                )
+        return y, self._label_binarizer.transform(y)
+
+    def _output_activation(self, loss):
+        is_multiclass = self._label_binarizer.y_type_ == "multiclass"
+        return "softmax" if is_multiclass else "logistic"
+
+    def _stratify(self, y):
+        return None if self._label_binarizer.y_type_.startswith("multilabel") else y
+
+    def _decode(self, outputs):
+        if outputs.shape[1] == 1:
+            outputs = outputs.ravel()
+        return self._label_binarizer.inverse_transform(outputs)
+
+    def _score_outputs(self, outputs, y, sample_weight):
+        return accuracy_score(y, self._decode(outputs), sample_weight=sample_weight)
+
+    def predict(self, X):
+        """Predict class labels.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The input data.
+
+        Returns
+        -------
+        y : ndarray of shape (n_samples,) or (n_samples, n_outputs)
+            The predicted classes.
+        """
+        return self._decode(self._forward(X))
+
+    def predict_proba(self, X):
+        """Probability of each class.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The input data.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+            Probabilities, classes ordered as in ``classes_``; for multilabel
+            targets, the probability of each label independently.
+        """
+        outputs = self._forward(X)
+        if outputs.shape[1] == 1:
+            return np.hstack([1 - outputs, outputs])
+        return outputs
+
+    def predict_log_proba(self, X):
+        """Logarithm of the probability of each class.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The input data.
+
+        Returns
+        -------
+        log_proba : ndarray of shape (n_samples, n_classes)
+            ``log(predict_proba(X))``; ``-inf`` where a probability underflows to 0.
+        """
+        proba = self.predict_proba(X)
+        with np.errstate(divide="ignore"):
+            return np.log(proba, out=proba)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.multi_label = True
+        return tags
+
+
+NeuronClassifier.__doc__ = fill(NeuronClassifier.__doc__)

@@ -1,0 +1,138 @@
+"""Docstring fragments shared by the estimators, so each is written once."""
+
+SHARED_PARAMETERS = """\
+hidden_layer_sizes : array-like of shape (n_hidden_layers,) or int, default=(100,)
+        The number of neurons in each hidden layer. ``()`` gives a network with no
+        hidden layer: one neuron per output, that is a generalized linear model.
+
+    activation : str or sequence of str, default="relu"
+        Activation of the hidden layers: one name for all, or one per hidden layer.
+        ``"identity"``, ``"logistic"`` (also ``"sigmoid"``), ``"tanh"``, ``"relu"``,
+        ``"leaky_relu"`` (slope 0.01), ``"elu"``, ``"softplus"``, ``"gelu"`` (exact,
+        with the normal CDF) or ``"silu"`` (also ``"swish"``).
+
+    solver : {"adam", "sgd", "lbfgs"}, default="adam"
+        Weight optimizer: Adam, stochastic gradient descent with momentum, or
+        scipy's full-batch L-BFGS-B.
+
+    alpha : float, default=0.0001
+        Strength of the L2 penalty on the weights (not the biases), divided by the
+        number of samples (or the sum of their weights) when added to the loss.
+
+    batch_size : int or "auto", default="auto"
+        Size of the mini-batches of the stochastic solvers; ``"auto"`` is
+        ``min(200, n_samples)``. Not used by ``"lbfgs"``.
+
+    learning_rate : {"constant", "invscaling", "adaptive"}, default="constant"
+        Learning-rate schedule of ``solver="sgd"``: constant; ``learning_rate_init /
+        (t + 1) ** power_t`` with ``t`` the samples seen; or divided by 5 each time
+        the training loss (or validation score) stops improving, as in
+        scikit-learn's MLP.
+
+    learning_rate_init : float, default=0.001
+        Initial learning rate of the stochastic solvers.
+
+    power_t : float, default=0.5
+        Exponent of the ``"invscaling"`` schedule.
+
+    max_iter : int, default=200
+        Maximum number of epochs (stochastic solvers) or of iterations (L-BFGS).
+
+    shuffle : bool, default=True
+        Whether to shuffle the samples at each epoch.
+
+    random_state : int, RandomState instance or None, default=None
+        Seeds the weights, the validation split and the shuffling. The same seed
+        draws the same initial weights as scikit-learn's MLP.
+
+    tol : float, default=1e-4
+        Training stops when the loss (or validation score) has not improved by at
+        least ``tol`` for more than ``n_iter_no_change`` consecutive epochs. For
+        L-BFGS, the tolerance on the projected gradient.
+
+    verbose : bool, default=False
+        Print one line per epoch.
+
+    warm_start : bool, default=False
+        Reuse the weights of the previous fit as the starting point.
+
+    momentum : float, default=0.9
+        Momentum of ``solver="sgd"``, in [0, 1].
+
+    nesterovs_momentum : bool, default=True
+        Whether ``solver="sgd"`` uses Nesterov's momentum.
+
+    early_stopping : bool, default=False
+        Hold out ``validation_fraction`` of the training data (stratified for
+        single-label classification) and stop when its score stops improving; the
+        weights of the best epoch are restored at the end.
+
+    validation_fraction : float, default=0.1
+        Fraction of the training data held out for early stopping.
+
+    beta_1, beta_2 : float, default=0.9, 0.999
+        Decay rates of Adam's first and second moment estimates, in [0, 1).
+
+    epsilon : float, default=1e-8
+        Numerical stability term of Adam.
+
+    n_iter_no_change : int, default=10
+        Number of epochs without an improvement of ``tol`` that stops training.
+
+    max_fun : int, default=15000
+        Maximum number of loss evaluations of ``solver="lbfgs"``."""
+
+SHARED_ATTRIBUTES = """\
+loss_ : float
+        The loss at the end of training: for the stochastic solvers, the mean of the
+        batch losses of the last epoch, L2 penalty included.
+
+    best_loss_ : float or None
+        The smallest epoch loss; None with ``early_stopping`` or ``"lbfgs"``.
+
+    loss_curve_ : list of float
+        The loss of each epoch (each iteration for ``"lbfgs"``).
+
+    validation_scores_ : list of float or None
+        The validation score of each epoch, with ``early_stopping``.
+
+    best_validation_score_ : float or None
+        The best validation score, with ``early_stopping``.
+
+    history_ : list of dict
+        One record per epoch: ``epoch``, ``loss``, ``validation_score``,
+        ``learning_rate`` and ``seconds``.
+
+    t_ : int
+        Number of training samples seen by the stochastic solvers.
+
+    coefs_ : list of ndarray of shape (fan_in, fan_out)
+        Weight matrix of each layer; views into the one flat parameter vector.
+
+    intercepts_ : list of ndarray of shape (fan_out,)
+        Bias vector of each layer; views into the same vector.
+
+    n_features_in_ : int
+        Number of features seen during fit.
+
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of the features seen during fit, when X has string column names.
+
+    n_iter_ : int
+        Number of epochs (or L-BFGS iterations) run by the last call to fit.
+
+    n_layers_ : int
+        Number of layers, input and output included.
+
+    n_outputs_ : int
+        Number of outputs.
+
+    out_activation_ : str
+        Name of the output activation."""
+
+
+def fill(docstring):
+    """Insert the shared parameter and attribute descriptions into a docstring."""
+    return docstring.replace("{shared_parameters}", SHARED_PARAMETERS).replace(
+        "{shared_attributes}", SHARED_ATTRIBUTES
+    )

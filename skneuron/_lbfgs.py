@@ -1,0 +1,62 @@
+"""Full-batch training with scipy's L-BFGS-B, straight on the flat parameter vector."""
+
+import time
+
+import numpy as np
+import scipy.optimize
+
+
+def fit_lbfgs(workspace, X, Y, sample_weight, *, max_iter, max_fun, tol, history):
+    """Minimize the full-batch loss with L-BFGS-B; leave the result in the workspace.
+
+    Parameters
+    ----------
+    workspace : Workspace
+        Sized for all of ``X``; its parameters are the starting point and receive
+        the solution.
+    X, Y, sample_weight : arrays
+        The whole training set.
+    max_iter, max_fun : int
+        Limits on iterations and on loss evaluations.
+    tol : float
+        Stop when the largest gradient component falls below it (``gtol``).
+    history : list of dict
+        One record per iteration is appended (``epoch``, ``loss``, ``seconds``).
+
+    Returns
+    -------
+    result : scipy.optimize.OptimizeResult
+    """
+    params = workspace.params
+
+    def loss_gradient(x):
+        params[...] = x
+        loss = workspace.loss_gradient(X, Y, sample_weight)
+        # scipy keeps the returned array: hand it a copy, the buffer is reused.
+        return loss, workspace.grad.astype(np.float64)
+
+    clock = [time.perf_counter()]
+
+    def record(intermediate_result):
+        now = time.perf_counter()
+        history.append(
+            {
+                "epoch": len(history) + 1,
+                "loss": float(intermediate_result.fun),
+                "validation_score": None,
+                "learning_rate": None,
+                "seconds": now - clock[0],
+            }
+        )
+        clock[0] = now
+
+    result = scipy.optimize.minimize(
+        loss_gradient,
+        params.astype(np.float64),
+        method="L-BFGS-B",
+        jac=True,
+        callback=record,
+        options={"maxiter": max_iter, "maxfun": max_fun, "gtol": tol},
+    )
+    params[...] = result.x
+    return result

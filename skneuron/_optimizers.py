@@ -1,0 +1,108 @@
+"""Stochastic optimizers: explicit state, in-place steps on the flat parameter vector.
+
+As in optax, an optimizer is a pair ``init(params) -> state`` and
+``step(params, grad, state, learning_rate)``; the state is a plain dict of arrays and
+counters, so it pickles with the model and ``partial_fit`` resumes where it stopped.
+Unlike optax, ``step`` updates ``params`` in place and allocates nothing: each update
+is a handful of vectorized operations (BLAS ``axpy`` where it fits) over one vector.
+Learning-rate schedules and stopping live in the training loop, not here.
+"""
+
+import numpy as np
+from scipy.linalg import get_blas_funcs
+
+
+def _axpy(x, y, a):
+    """``y += a * x`` in place, without a temporary."""
+    get_blas_funcs("axpy", (y,))(x, y, a=a)
+
+
+class SGD:
+    """Stochastic gradient descent with momentum, as in scikit-learn's MLP.
+
+    .. math::
+
+        v \\leftarrow \\mu v - \\eta g, \\qquad
+        \\theta \\leftarrow \\theta + v
+        \\quad\\text{or, with Nesterov's momentum,}\\quad
+        \\theta \\leftarrow \\theta + \\mu v - \\eta g.
+
+    Parameters
+    ----------
+    momentum : float, default=0.9
+        :math:`\\mu`, in [0, 1].
+    nesterovs_momentum : bool, default=True
+        Whether to use Nesterov's momentum.
+    """
+
+    def __init__(self, momentum=0.9, nesterovs_momentum=True):
+        self.momentum = momentum
+        self.nesterovs_momentum = nesterovs_momentum
+
+    def init(self, params):
+        """Zero velocity."""
+        return {"velocity": np.zeros_like(params)}
+
+    def step(self, params, grad, state, learning_rate):
+        """Update ``params`` in place from ``grad``."""
+        velocity = state["velocity"]
+        velocity *= self.momentum
+        _axpy(grad, velocity, -learning_rate)
+        if self.nesterovs_momentum:
+            _axpy(velocity, params, self.momentum)
+            _axpy(grad, params, -learning_rate)
+        else:
+            params += velocity
+
+
+class Adam:
+    r"""Adam (Kingma and Ba, 2015), as in scikit-learn's MLP.
+
+    .. math::
+
+        m \leftarrow \beta_1 m + (1 - \beta_1) g, \qquad
+        v \leftarrow \beta_2 v + (1 - \beta_2) g^2, \qquad
+        \theta \leftarrow \theta
+        - \eta \frac{\sqrt{1 - \beta_2^t}}{1 - \beta_1^t} \frac{m}{\sqrt{v} + \epsilon}.
+
+    Parameters
+    ----------
+    beta_1, beta_2 : float, default=0.9, 0.999
+        Decay rates of the first and second moment estimates, in [0, 1).
+    epsilon : float, default=1e-8
+        Added to the denominator for numerical stability.
+    """
+
+    def __init__(self, beta_1=0.9, beta_2=0.999, epsilon=1e-8):
+        self.beta_1 = beta_1
+        self.beta_2 = beta_2
+        self.epsilon = epsilon
+
+    def init(self, params):
+        """Zero moments at time step 0, and one scratch vector."""
+        return {
+            "t": 0,
+            "m": np.zeros_like(params),
+            "v": np.zeros_like(params),
+            "scratch": np.empty_like(params),
+        }
+
+    def step(self, params, grad, state, learning_rate):
+        """Update ``params`` in place from ``grad``."""
+        m, v, scratch = state["m"], state["v"], state["scratch"]
+        state["t"] = t = state["t"] + 1
+        m *= self.beta_1
+        _axpy(grad, m, 1 - self.beta_1)
+        v *= self.beta_2
+        np.square(grad, out=scratch)
+        _axpy(scratch, v, 1 - self.beta_2)
+        step_size = learning_rate * np.sqrt(1 - self.beta_2**t) / (1 - self.beta_1**t)
+        np.sqrt(v, out=scratch)
+        scratch += self.epsilon
+        np.divide(m, scratch, out=scratch)
+        _axpy(scratch, params, -step_size)
+
+
+OPTIMIZERS = {"sgd": SGD, "adam": Adam}
+"""Stochastic solvers by name; each class's constructor takes the estimator
+parameters of the same names."""

@@ -1,0 +1,221 @@
+"""The mini-batch training loop: epochs, batches, history and stopping.
+
+A ladder of small steps: :func:`train` runs epochs until a stopping rule fires,
+:func:`run_epoch` runs the batches of one epoch, and each batch is one call of the
+workspace's ``loss_gradient`` and one optimizer ``step``. The loop appends one record
+per epoch to a history list; the estimators derive ``loss_curve_`` and friends from
+it. Nothing here knows scikit-learn.
+"""
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+
+
+@dataclass
+class Plateau:
+    """Counts epochs whose score fails to beat the best one by more than ``tol``.
+
+    Scores are "higher is better": pass ``-loss`` for a training loss. This is the
+    rule of scikit-learn's MLP, whose state carries over ``warm_start`` and
+    ``partial_fit`` calls.
+
+    Parameters
+    ----------
+    tol : float
+        Minimum improvement that resets the count.
+    patience : int
+        Training stops once the count exceeds it (``n_iter_no_change``).
+    """
+
+    tol: float
+    patience: float
+    best: float = -np.inf
+    count: int = 0
+
+    def update(self, score):
+        """Record the score of an epoch; return whether it is the best so far."""
+        self.count = self.count + 1 if score < self.best + self.tol else 0
+        improved = score > self.best
+        if improved:
+            self.best = score
+        return improved
+
+    @property
+    def exhausted(self):
+        """Whether the score has not improved for more than ``patience`` epochs."""
+        return self.count > self.patience
+
+
+@dataclass
+class LearningRate:
+    r"""The learning-rate schedules of scikit-learn's SGD, applied between epochs.
+
+    ``"constant"`` keeps ``init``; ``"invscaling"`` sets it to
+    :math:`\eta_0 / (t + 1)^{p}` after each epoch, with ``t`` the number of samples
+    seen so far and ``p`` = ``power_t``; ``"adaptive"`` divides it by 5 each time
+    the plateau rule fires, and stops training once it falls to ``1e-6`` or below.
+    """
+
+    init: float
+    schedule: str = "constant"
+    power_t: float = 0.5
+    current: float | None = None
+
+    def __post_init__(self):
+        if self.current is None:
+            self.current = self.init
+
+    def epoch_end(self, samples_seen):
+        """Update the rate after an epoch."""
+        if self.schedule == "invscaling":
+            self.current = self.init / (samples_seen + 1) ** self.power_t
+
+    def reduce_on_plateau(self):
+        """Lower the rate on a plateau; return False when training should stop."""
+        if self.schedule != "adaptive" or self.current <= 1e-6:
+            return False
+        self.current /= 5.0
+        return True
+
+
+class BatchReader:
+    """Mini-batches of ``(X, Y, sample_weight)`` in a fresh order each epoch.
+
+    Shuffling permutes an index vector once per epoch (as scikit-learn does, so the
+    same random state gives the same batches) and gathers each batch into buffers
+    allocated once, with ``np.take(..., out=)``; without shuffling, batches are
+    views of the data.
+    """
+
+    def __init__(self, X, Y, sample_weight, batch_size, shuffle, random_state):
+        self.arrays = [a for a in (X, Y, sample_weight) if a is not None]
+        self.has_weight = sample_weight is not None
+        self.n_samples = X.shape[0]
+        self.batch_size = batch_size
+        self.shuffle = shuffle
+        self.random_state = random_state
+        self.order = np.arange(self.n_samples)
+        self.buffers = [
+            None if sp.issparse(a) else np.empty((batch_size, *a.shape[1:]), a.dtype)
+            for a in self.arrays
+        ]
+
+    def __iter__(self):
+        if self.shuffle:
+            self.random_state.shuffle(self.order)
+        for start in range(0, self.n_samples, self.batch_size):
+            stop = min(start + self.batch_size, self.n_samples)
+            if self.shuffle:
+                batch = self._gather(self.order[start:stop])
+            else:
+                batch = [a[start:stop] for a in self.arrays]
+            if not self.has_weight:
+                batch.append(None)
+            yield batch
+
+    def _gather(self, idx):
+        return [
+            a[idx]
+            if buffer is None
+            else np.take(a, idx, axis=0, out=buffer[: len(idx)])
+            for a, buffer in zip(self.arrays, self.buffers)
+        ]
+
+
+def run_epoch(workspace, batches, optimizer, state, learning_rate):
+    """One pass over the batches; return the sample-weighted mean batch loss."""
+    total = 0.0
+    for X, Y, sample_weight in batches:
+        loss = workspace.loss_gradient(X, Y, sample_weight)
+        optimizer.step(workspace.params, workspace.grad, state, learning_rate)
+        total += loss * X.shape[0]
+    return total / batches.n_samples
+
+
+def train(
+    workspace,
+    batches,
+    optimizer,
+    state,
+    *,
+    learning_rate,
+    max_epochs,
+    plateau,
+    history,
+    samples_seen=0,
+    validation_score=None,
+    best_params=None,
+    verbose=False,
+):
+    """Run epochs until a stopping rule fires or ``max_epochs`` are done.
+
+    Parameters
+    ----------
+    workspace : Workspace
+        Holds the parameters, updated in place.
+    batches : BatchReader
+    optimizer : object with a ``step`` method
+    state : dict
+        The optimizer's state, updated in place.
+    learning_rate : LearningRate
+        Updated in place between epochs.
+    max_epochs : int
+    plateau : Plateau
+        Watches the training loss, or the validation score when there is one.
+    history : list of dict
+        One record per epoch is appended: ``epoch``, ``loss``, ``validation_score``
+        (or None), ``learning_rate``, ``seconds``.
+    samples_seen : int, default=0
+        Samples seen before this call, for the ``invscaling`` schedule.
+    validation_score : callable or None
+        ``validation_score(params) -> float``, higher is better.
+    best_params : ndarray or None
+        With ``validation_score``: receives the parameters of the best epoch.
+    verbose : bool
+        Print one line per epoch.
+
+    Returns
+    -------
+    status : {"converged", "max_iter", "diverged"}
+        Why training stopped: the plateau rule, the epoch limit, or a non-finite
+        loss (the parameters are then not usable).
+    """
+    for _ in range(max_epochs):
+        start = time.perf_counter()
+        rate = learning_rate.current
+        loss = run_epoch(workspace, batches, optimizer, state, rate)
+        samples_seen += batches.n_samples
+        record = {
+            "epoch": len(history) + 1,
+            "loss": loss,
+            "validation_score": None,
+            "learning_rate": rate,
+        }
+        if not np.isfinite(loss):
+            return "diverged"
+        if validation_score is None:
+            plateau.update(-loss)
+        else:
+            record["validation_score"] = score = validation_score(workspace.params)
+            if plateau.update(score):
+                best_params[...] = workspace.params
+        record["seconds"] = time.perf_counter() - start
+        history.append(record)
+        if verbose:
+            print(_format_record(record))
+        learning_rate.epoch_end(samples_seen)
+        if plateau.exhausted:
+            if not learning_rate.reduce_on_plateau():
+                return "converged"
+            plateau.count = 0
+    return "max_iter"
+
+
+def _format_record(record):
+    line = f"Iteration {record['epoch']}, loss = {record['loss']:.8f}"
+    if record["validation_score"] is not None:
+        line += f", validation score = {record['validation_score']:.6f}"
+    return line + f", {record['seconds']:.2f} s"

@@ -1,0 +1,105 @@
+"""Bad input gets a clear scikit-learn style error that names the problem."""
+
+import numpy as np
+import pytest
+
+from skneuron import NeuronClassifier, NeuronRegressor
+
+rng = np.random.RandomState(0)
+X = rng.randn(30, 4)
+y = np.arange(30) % 3
+
+
+def _with(array, index, value):
+    array = array.astype(float).copy()
+    array[index] = value
+    return array
+
+
+# (estimator, X, y, error type, message pattern)
+BAD_FITS = [
+    (
+        NeuronClassifier(),
+        _with(X, (0, 0), np.nan),
+        y,
+        ValueError,
+        "Input X contains NaN",
+    ),
+    (
+        NeuronClassifier(),
+        _with(X, (1, 2), np.inf),
+        y,
+        ValueError,
+        "Input X contains inf",
+    ),
+    (NeuronRegressor(), X, _with(y, 3, np.nan), ValueError, "Input y contains NaN"),
+    (NeuronRegressor(), X, _with(y, 3, np.inf), ValueError, "Input y contains inf"),
+    (NeuronClassifier(), X, _with(y, 3, np.nan), ValueError, "Input y contains NaN"),
+    (NeuronClassifier(), X, np.zeros(30), ValueError, "at least 2 classes.*only one"),
+    (NeuronClassifier(activation="rellu"), X, y, ValueError, "'activation'.*rellu"),
+    (
+        NeuronClassifier((5, 5), activation=("relu", "nope")),
+        X,
+        y,
+        ValueError,
+        "Unknown activation 'nope'",
+    ),
+    (NeuronClassifier(loss="hinge"), X, y, ValueError, "'loss' parameter.*hinge"),
+    (NeuronRegressor(loss="log_loss"), X, y, ValueError, "'loss' parameter.*log_loss"),
+    (
+        NeuronClassifier(hidden_layer_sizes=(10, -2)),
+        X,
+        y,
+        ValueError,
+        "positive integers",
+    ),
+    (NeuronClassifier(hidden_layer_sizes=(0,)), X, y, ValueError, "positive integers"),
+    (NeuronClassifier(hidden_layer_sizes=-5), X, y, ValueError, "hidden_layer_sizes"),
+    (NeuronClassifier(solver="newton"), X, y, ValueError, "'solver' parameter"),
+    (NeuronClassifier(alpha=-1.0), X, y, ValueError, "'alpha' parameter"),
+    (NeuronClassifier(batch_size=0), X, y, ValueError, "'batch_size' parameter"),
+    (NeuronRegressor(loss="poisson"), X, y - 1.0, ValueError, "negative.*Poisson"),
+    (NeuronClassifier(), X, y[:-1], ValueError, "inconsistent numbers of samples"),
+]
+
+
+@pytest.mark.parametrize(
+    "estimator, X_fit, y_fit, error, match", BAD_FITS, ids=[m for *_, m in BAD_FITS]
+)
+def test_fit_rejects_bad_input(estimator, X_fit, y_fit, error, match):
+    with pytest.raises(error, match=match):
+        estimator.fit(X_fit, y_fit)
+
+
+@pytest.mark.parametrize("Estimator", [NeuronClassifier, NeuronRegressor])
+def test_predict_rejects_wrong_number_of_features(Estimator):
+    est = Estimator(max_iter=5).fit(X, y)
+    with pytest.raises(ValueError, match="X has 3 features, but .* is expecting 4"):
+        est.predict(X[:, :3])
+
+
+def test_failed_refit_leaves_the_model_as_it_was():
+    clf = NeuronClassifier(max_iter=5, random_state=0).fit(X, y)
+    before = clf.predict_proba(X)
+    with pytest.raises(ValueError, match="only one"):
+        clf.fit(X, np.zeros(30))
+    np.testing.assert_array_equal(clf.predict_proba(X), before)
+    with pytest.raises(ValueError, match="Input X contains NaN"):
+        clf.partial_fit(_with(X, (0, 0), np.nan), y)
+    np.testing.assert_array_equal(clf.predict_proba(X), before)
+
+
+def test_divergence_is_an_error_and_keeps_the_old_model():
+    reg = NeuronRegressor(max_iter=5, random_state=0).fit(X, y)
+    before = reg.predict(X)
+    reg.set_params(solver="sgd", learning_rate_init=1e10, warm_start=True)
+    with pytest.raises(ValueError, match="diverged"):
+        reg.fit(X * 1e10, y * 1e10)
+    np.testing.assert_array_equal(reg.predict(X), before)
+    assert np.isfinite(reg._params).all()
+
+
+def test_partial_fit_rejects_unseen_labels():
+    clf = NeuronClassifier().partial_fit(X, y, classes=[0, 1, 2])
+    with pytest.raises(ValueError, match="classes not in classes_"):
+        clf.partial_fit(X, y + 1)

@@ -1,0 +1,174 @@
+"""Estimator behaviour, compared with scikit-learn's MLP on the same data."""
+
+import warnings
+
+import numpy as np
+import pytest
+from sklearn.datasets import load_diabetes, load_digits, load_iris
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.neural_network import MLPClassifier, MLPRegressor
+from sklearn.preprocessing import StandardScaler
+
+from skneuron import NeuronClassifier, NeuronRegressor
+
+
+@pytest.fixture(scope="module")
+def digits():
+    X, y = load_digits(return_X_y=True)
+    return StandardScaler().fit_transform(X), y
+
+
+@pytest.fixture(scope="module")
+def diabetes():
+    X, y = load_diabetes(return_X_y=True)
+    return StandardScaler().fit_transform(X), (y - y.mean()) / y.std()
+
+
+def _fit_quietly(estimator, X, y):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        return estimator.fit(X, y)
+
+
+# Same seed, same settings: skneuron draws the same initial weights and the same
+# batches as scikit-learn, so the whole training trajectory must agree.
+TRAJECTORIES = [
+    {"solver": "adam"},
+    {"solver": "sgd", "momentum": 0.9, "nesterovs_momentum": True},
+    {"solver": "sgd", "momentum": 0.5, "nesterovs_momentum": False},
+    {"solver": "sgd", "learning_rate": "invscaling", "learning_rate_init": 0.1},
+    {"solver": "adam", "activation": "logistic", "alpha": 0.1, "batch_size": 64},
+    {"solver": "adam", "hidden_layer_sizes": (30, 20), "activation": "tanh"},
+    {"solver": "adam", "shuffle": False},
+]
+
+
+@pytest.mark.parametrize("params", TRAJECTORIES)
+def test_classifier_trajectory_matches_scikit_learn(digits, params):
+    X, y = digits
+    settings = {"random_state": 0, "max_iter": 8, **params}
+    ours = _fit_quietly(NeuronClassifier(**settings), X, y)
+    theirs = _fit_quietly(MLPClassifier(**settings), X, y)
+    np.testing.assert_allclose(ours.loss_curve_, theirs.loss_curve_, rtol=1e-7)
+    for a, b in zip(ours.coefs_ + ours.intercepts_, theirs.coefs_ + theirs.intercepts_):
+        np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-9)
+    np.testing.assert_allclose(
+        ours.predict_proba(X), theirs.predict_proba(X), atol=1e-7
+    )
+
+
+@pytest.mark.parametrize("loss", ["squared_error", "poisson"])
+def test_regressor_trajectory_matches_scikit_learn(diabetes, loss):
+    X, y = diabetes
+    y = y - y.min() if loss == "poisson" else y
+    settings = {"random_state": 0, "max_iter": 8, "loss": loss}
+    ours = _fit_quietly(NeuronRegressor(**settings), X, y)
+    theirs = _fit_quietly(MLPRegressor(**settings), X, y)
+    np.testing.assert_allclose(ours.loss_curve_, theirs.loss_curve_, rtol=1e-7)
+    np.testing.assert_allclose(ours.predict(X), theirs.predict(X), rtol=1e-6)
+
+
+def test_lbfgs_reaches_scikit_learn_s_loss(diabetes):
+    X, y = diabetes
+    settings = {"solver": "lbfgs", "random_state": 0, "max_iter": 50}
+    ours = _fit_quietly(NeuronRegressor(**settings), X, y)
+    theirs = _fit_quietly(MLPRegressor(**settings), X, y)
+    assert ours.loss_ == pytest.approx(theirs.loss_, rel=1e-6)
+    assert ours.n_iter_ == theirs.n_iter_
+
+
+def test_converged_fit_stops_like_scikit_learn(digits):
+    X, y = digits
+    ours = NeuronClassifier(random_state=0, tol=1e-2).fit(X, y)
+    theirs = MLPClassifier(random_state=0, tol=1e-2).fit(X, y)
+    assert ours.n_iter_ == theirs.n_iter_ < 200
+    assert ours.best_loss_ == pytest.approx(theirs.best_loss_)
+    assert ours.t_ == theirs.t_ == ours.n_iter_ * len(X)
+
+
+def test_fitted_attributes_as_scikit_learn_s(digits):
+    X, y = digits
+    ours = _fit_quietly(NeuronClassifier(max_iter=3, random_state=0), X, y)
+    theirs = _fit_quietly(MLPClassifier(max_iter=3, random_state=0), X, y)
+    sklearn_attributes = {k for k in vars(theirs) if k.endswith("_") and k[0] != "_"}
+    assert sklearn_attributes <= set(vars(ours))
+    for name in ["n_layers_", "n_outputs_", "out_activation_", "n_iter_", "t_"]:
+        assert getattr(ours, name) == getattr(theirs, name)
+    np.testing.assert_array_equal(ours.classes_, theirs.classes_)
+
+
+def test_coefs_are_views_of_one_flat_vector(digits):
+    X, y = digits
+    clf = _fit_quietly(NeuronClassifier(max_iter=2, random_state=0), X, y)
+    flat = clf._params
+    assert all(np.shares_memory(a, flat) for a in clf.coefs_ + clf.intercepts_)
+    before = clf.predict_proba(X[:3])
+    clf.coefs_[-1][...] = 0.0
+    clf.intercepts_[-1][...] = 0.0
+    np.testing.assert_allclose(clf.predict_proba(X[:3]), 0.1)
+    assert not np.allclose(before, 0.1)
+
+
+def test_no_hidden_layer_is_multinomial_logistic_regression(digits):
+    X, y = digits
+    clf = _fit_quietly(NeuronClassifier(hidden_layer_sizes=(), random_state=0), X, y)
+    assert [w.shape for w in clf.coefs_] == [(64, 10)]
+    assert clf.n_layers_ == 2 and clf.out_activation_ == "softmax"
+    assert clf.score(X, y) > 0.95
+
+
+def test_activation_per_hidden_layer(digits):
+    X, y = digits
+    clf = NeuronClassifier(
+        hidden_layer_sizes=(20, 10), activation=("relu", "sigmoid"), max_iter=2
+    )
+    _fit_quietly(clf, X, y)
+    assert clf._network.activations == ("relu", "logistic")
+    with pytest.raises(ValueError, match="activation has 3 entries but there are 2"):
+        clf.set_params(activation=("relu",) * 3).fit(X, y)
+
+
+@pytest.mark.parametrize("loss", ["log_loss", "cross_entropy", "squared_error"])
+@pytest.mark.parametrize("n_classes", [2, 3])
+def test_classifier_losses_give_probabilities(loss, n_classes):
+    X, y = load_iris(return_X_y=True)
+    X, y = StandardScaler().fit_transform(X[y < n_classes]), y[y < n_classes]
+    clf = _fit_quietly(NeuronClassifier(loss=loss, random_state=0), X, y)
+    proba = clf.predict_proba(X)
+    assert proba.shape == (len(X), n_classes)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+    assert (proba >= 0).all()
+    np.testing.assert_allclose(np.exp(clf.predict_log_proba(X)), proba)
+    np.testing.assert_array_equal(clf.classes_[proba.argmax(axis=1)], clf.predict(X))
+    assert clf.score(X, y) > 0.9
+
+
+def test_squared_error_and_log_loss_train_differently(digits):
+    X, y = digits
+    fits = [
+        _fit_quietly(NeuronClassifier(loss=loss, max_iter=3, random_state=0), X, y)
+        for loss in ("log_loss", "squared_error")
+    ]
+    assert not np.allclose(fits[0].loss_curve_, fits[1].loss_curve_)
+
+
+def test_float32_input_trains_in_float32(digits):
+    X, y = digits
+    clf = _fit_quietly(NeuronClassifier(max_iter=3, random_state=0), X.astype("f4"), y)
+    assert clf.coefs_[0].dtype == np.float32
+    assert clf.predict_proba(X[:2]).dtype == np.float32
+
+
+def test_convergence_warning_at_max_iter(digits):
+    X, y = digits
+    with pytest.warns(ConvergenceWarning, match="Maximum iterations \\(2\\)"):
+        NeuronClassifier(max_iter=2).fit(X, y)
+
+
+def test_verbose_prints_one_line_per_epoch(digits, capsys):
+    X, y = digits
+    _fit_quietly(NeuronClassifier(max_iter=3, verbose=True), X, y)
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split(",")[0] for line in lines] == [
+        f"Iteration {i}" for i in (1, 2, 3)
+    ]

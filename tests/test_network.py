@@ -1,0 +1,140 @@
+"""The network: parameter layout, initialization, forward pass and gradients."""
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+
+from skneuron._activations import ACTIVATIONS
+from skneuron._network import PREDICT_CHUNK_ROWS, Network, Workspace
+
+
+def _targets(loss, output, n, rng):
+    if output == "softmax":
+        return np.eye(3)[rng.randint(0, 3, n)]
+    if output == "logistic":
+        return rng.randint(0, 2, (n, 2)).astype(float)
+    if output == "exp":
+        return rng.poisson(2.0, (n, 2)).astype(float)
+    return rng.randn(n, 2)
+
+
+PAIRS = [
+    ("log_loss", "softmax"),
+    ("log_loss", "logistic"),
+    ("squared_error", "softmax"),
+    ("squared_error", "logistic"),
+    ("squared_error", "identity"),
+    ("poisson", "exp"),
+]
+
+
+def _central_differences(f, x, eps=1e-6):
+    grad = np.empty_like(x)
+    for i in range(x.size):
+        step = np.zeros_like(x)
+        step[i] = eps
+        grad[i] = (f(x + step) - f(x - step)) / (2 * eps)
+    return grad
+
+
+@pytest.mark.parametrize(
+    "hidden", [(), (4,), (4, 3)], ids=["depth0", "depth1", "depth2"]
+)
+@pytest.mark.parametrize("loss, output", PAIRS)
+@pytest.mark.parametrize("activation", sorted(ACTIVATIONS))
+def test_gradient_matches_central_differences(activation, loss, output, hidden):
+    rng = np.random.RandomState(0)
+    n = 6
+    X = rng.randn(n, 3)
+    Y = _targets(loss, output, n, rng)
+    sample_weight = rng.uniform(0.5, 2.0, n)
+    network = Network((3, *hidden, Y.shape[1]), [activation] * len(hidden), output)
+    params = network.init_params(rng, np.float64)
+    workspace = Workspace(network, params.copy(), n, loss, alpha=0.3)
+
+    def loss_at(x):
+        workspace.params[...] = x
+        return workspace.loss_gradient(X, Y, sample_weight)
+
+    numerical = _central_differences(loss_at, params)
+    loss_at(params)
+    analytic = workspace.grad
+    error = np.linalg.norm(analytic - numerical) / np.linalg.norm(analytic + numerical)
+    assert error < 1e-6
+
+
+def test_gradient_of_the_penalty_spares_the_biases():
+    rng = np.random.RandomState(0)
+    network = Network((3, 4, 1), ["relu"], "identity")
+    params = network.init_params(rng, np.float64)
+    X, Y = rng.randn(5, 3), rng.randn(5, 1)
+    grads = []
+    for alpha in (0.0, 2.0):
+        workspace = Workspace(network, params.copy(), 5, "squared_error", alpha)
+        workspace.loss_gradient(X, Y)
+        grads.append(workspace.grad.copy())
+    difference = grads[1] - grads[0]
+    n_weights = network.n_weights
+    np.testing.assert_allclose(difference[:n_weights], 2.0 * params[:n_weights] / 5)
+    np.testing.assert_array_equal(difference[n_weights:], 0.0)
+
+
+def test_layer_views_share_the_flat_vector():
+    network = Network((5, 4, 3, 2), ["relu", "tanh"], "softmax")
+    flat = np.arange(network.n_params, dtype=float)
+    W, b = network.unpack(flat)
+    assert [w.shape for w in W] == [(5, 4), (4, 3), (3, 2)]
+    assert [v.shape for v in b] == [(4,), (3,), (2,)]
+    assert network.n_params == 5 * 4 + 4 * 3 + 3 * 2 + 4 + 3 + 2
+    W[1][0, 0] = -1.0
+    b[2][1] = -2.0
+    assert flat[20] == -1.0 and flat[-1] == -2.0
+    assert all(np.shares_memory(flat, a) for a in W + b)
+
+
+def test_workspace_trains_the_vector_it_was_given():
+    rng = np.random.RandomState(0)
+    network = Network((3, 4, 1), ["relu"], "identity")
+    params = network.init_params(rng, np.float64)
+    workspace = Workspace(network, params, 5, "squared_error", 0.0)
+    assert workspace.params is params
+    assert np.shares_memory(workspace.W[0], params)
+
+
+@pytest.mark.parametrize("sparse", [False, True])
+def test_predict_in_chunks_equals_one_pass(sparse):
+    rng = np.random.RandomState(0)
+    n = PREDICT_CHUNK_ROWS * 2 + 3
+    network = Network((4, 8, 3), ["gelu"], "softmax")
+    params = network.init_params(rng, np.float64)
+    X = rng.randn(n, 4)
+    Z, A = network.allocate(n, np.float64)
+    expected = network.forward(*network.unpack(params), X, Z, A).copy()
+    X_in = sp.csr_matrix(X) if sparse else X
+    np.testing.assert_allclose(network.predict(params, X_in), expected, rtol=1e-12)
+
+
+def test_sparse_and_dense_gradients_agree():
+    rng = np.random.RandomState(0)
+    X = rng.randn(6, 5) * (rng.rand(6, 5) > 0.5)
+    Y = np.eye(3)[rng.randint(0, 3, 6)]
+    network = Network((5, 4, 3), ["tanh"], "softmax")
+    params = network.init_params(rng, np.float64)
+    grads = []
+    for X_in in (X, sp.csr_matrix(X)):
+        workspace = Workspace(network, params.copy(), 6, "log_loss", 0.1)
+        workspace.loss_gradient(X_in, Y)
+        grads.append(workspace.grad)
+    np.testing.assert_allclose(grads[0], grads[1], rtol=1e-12)
+
+
+def test_float32_network_computes_in_float32():
+    rng = np.random.RandomState(0)
+    network = Network((3, 4, 2), ["relu"], "softmax")
+    params = network.init_params(rng, np.float32)
+    workspace = Workspace(network, params, 5, "log_loss", 1e-4)
+    X = rng.randn(5, 3).astype(np.float32)
+    Y = np.eye(2, dtype=np.float32)[[0, 1, 0, 1, 1]]
+    workspace.loss_gradient(X, Y)
+    assert params.dtype == workspace.grad.dtype == np.float32
+    assert network.predict(params, X).dtype == np.float32
