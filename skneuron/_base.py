@@ -92,7 +92,7 @@ class BaseNeuron(BaseEstimator):
     #     2-D targets of the network
     # _output_activation(loss) -> name of the output activation
     # _score_outputs(outputs, y, sample_weight) -> validation score, higher is better
-    # _stratify(y) -> labels to stratify the validation split on, or None
+    # _stratify(y, n_val) -> labels to stratify the validation split on, or None
 
     def _hidden_layers(self):
         """Validated hidden layer sizes and canonical activation names."""
@@ -202,8 +202,19 @@ class BaseNeuron(BaseEstimator):
     def _run_stochastic(
         self, network, params, X, Y, y, sample_weight, loss, incremental
     ):
-        if self.early_stopping and incremental:
-            raise ValueError("partial_fit does not support early_stopping=True.")
+        # One partial_fit call is one epoch on the data given: there is no run of
+        # epochs to stop early, so all of it is used for training.
+        early_stopping = self.early_stopping and not incremental
+        n_val = int(np.ceil(self.validation_fraction * X.shape[0]))
+        if early_stopping and n_val < 2:
+            warnings.warn(
+                f"early_stopping needs at least 2 validation samples, but "
+                f"validation_fraction={self.validation_fraction} of {X.shape[0]} "
+                "samples holds fewer: training on all of them, without early stopping.",
+                UserWarning,
+                stacklevel=4,
+            )
+            early_stopping = False
         optimizer = self._optimizer()
         if incremental and hasattr(self, "_optimizer_state"):
             state = {k: np.copy(v) for k, v in self._optimizer_state.items()}
@@ -216,9 +227,9 @@ class BaseNeuron(BaseEstimator):
             )
         plateau = Plateau(**vars(self._plateau))
         validation_score = best_params = None
-        if self.early_stopping:
+        if early_stopping:
             X, X_val, Y, y_val, sample_weight, sw_val = self._split_validation(
-                X, Y, y, sample_weight
+                X, Y, y, sample_weight, n_val
             )
 
             def validation_score(params):
@@ -253,7 +264,7 @@ class BaseNeuron(BaseEstimator):
         )
         if status == "diverged":
             raise ValueError(_DIVERGED.format(what="loss"))
-        if self.early_stopping:
+        if early_stopping:
             params[...] = best_params
         self.n_iter_ = len(self.history_) - epochs_before
         self.t_ += self.n_iter_ * n_samples
@@ -274,20 +285,15 @@ class BaseNeuron(BaseEstimator):
             return OPTIMIZERS["sgd"](self.momentum, self.nesterovs_momentum)
         return OPTIMIZERS["adam"](self.beta_1, self.beta_2, self.epsilon)
 
-    def _split_validation(self, X, Y, y, sample_weight):
+    def _split_validation(self, X, Y, y, sample_weight, n_val):
         arrays = [X, Y, y] + ([] if sample_weight is None else [sample_weight])
         split = train_test_split(
             *arrays,
             random_state=self._random_state,
-            test_size=self.validation_fraction,
-            stratify=self._stratify(y),
+            test_size=n_val,
+            stratify=self._stratify(y, n_val),
         )
         X_train, X_val, Y_train, _, _, y_val = split[:6]
-        if X_val.shape[0] < 2:
-            raise ValueError(
-                "The validation set is too small. Increase 'validation_fraction' "
-                "or the size of your dataset."
-            )
         sw_train, sw_val = split[6:] if sample_weight is not None else (None, None)
         return X_train, X_val, Y_train, y_val, sw_train, sw_val
 
@@ -300,13 +306,13 @@ class BaseNeuron(BaseEstimator):
         self.n_outputs_ = network.layer_sizes[-1]
         self.out_activation_ = network.output_activation
         self.loss_curve_ = [record["loss"] for record in self.history_]
-        scores = [record["validation_score"] for record in self.history_]
+        scores = [r["validation_score"] for r in self.history_]
         if self.solver == "lbfgs":
             self.best_loss_ = self.validation_scores_ = None
             self.best_validation_score_ = None
-        elif self.early_stopping:
+        elif scores[-1] is not None:  # the plateau rule watched validation scores
             self.best_loss_ = None
-            self.validation_scores_ = scores
+            self.validation_scores_ = [s for s in scores if s is not None]
             self.best_validation_score_ = self._plateau.best
         else:
             self.best_loss_ = -self._plateau.best

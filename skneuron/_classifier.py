@@ -184,7 +184,7 @@ class NeuronClassifier(ClassifierMixin, BaseNeuron):
             if len(self.classes_) < 2:
                 raise ValueError(
                     f"{type(self).__name__} needs samples of at least 2 classes, "
-                    f"but y contains only one class: {self.classes_[0]!r}."
+                    f"but y contains only one class: {self.classes_.tolist()[0]!r}."
                 )
         else:
             classes = unique_labels(y)
@@ -206,8 +206,17 @@ class NeuronClassifier(ClassifierMixin, BaseNeuron):
         is_multiclass = self._label_binarizer.y_type_ == "multiclass"
         return "softmax" if is_multiclass else "logistic"
 
-    def _stratify(self, y):
-        return None if self._label_binarizer.y_type_.startswith("multilabel") else y
+    def _stratify(self, y, n_val):
+        """Labels to stratify the validation split on, when that is possible."""
+        if self._label_binarizer.y_type_.startswith("multilabel"):
+            return None
+        counts = np.unique(y, return_counts=True)[1]
+        n_classes = len(counts)
+        # Each class needs a sample on both sides of the split; on data too small
+        # for that, the split is simply random.
+        if counts.min() < 2 or min(n_val, len(y) - n_val) < n_classes:
+            return None
+        return y
 
     def _decode(self, outputs):
         if outputs.shape[1] == 1:

@@ -168,7 +168,7 @@ class NeuronRegressor(RegressorMixin, BaseNeuron):
     def _output_activation(self, loss):
         return _OUTPUT_ACTIVATION[loss]
 
-    def _stratify(self, y):
+    def _stratify(self, y, n_val):
         return None
 
     def _score_outputs(self, outputs, y, sample_weight):

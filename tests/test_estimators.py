@@ -4,7 +4,7 @@ import warnings
 
 import numpy as np
 import pytest
-from sklearn.datasets import load_diabetes, load_digits, load_iris
+from sklearn.datasets import load_breast_cancer, load_diabetes, load_digits, load_iris
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.neural_network import MLPClassifier, MLPRegressor
 from sklearn.preprocessing import StandardScaler
@@ -172,3 +172,38 @@ def test_verbose_prints_one_line_per_epoch(digits, capsys):
     assert [line.split(",")[0] for line in lines] == [
         f"Iteration {i}" for i in (1, 2, 3)
     ]
+
+
+def test_early_stopping_matches_scikit_learn_on_binary_targets():
+    """scikit-learn stratifies binary targets too: same split, same run."""
+    X, y = load_breast_cancer(return_X_y=True)
+    X = StandardScaler().fit_transform(X)
+    settings = {"early_stopping": True, "random_state": 0}
+    ours = NeuronClassifier(**settings).fit(X, y)
+    theirs = MLPClassifier(**settings).fit(X, y)
+    assert ours.n_iter_ == theirs.n_iter_ < 200
+    np.testing.assert_allclose(ours.validation_scores_, theirs.validation_scores_)
+    assert ours.best_validation_score_ == theirs.best_validation_score_
+    assert ours.best_loss_ is None and theirs.best_loss_ is None
+    # Both restore the weights of the best epoch, not those of the last one.
+    for a, b in zip(ours.coefs_, theirs.coefs_):
+        np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-9)
+
+
+def test_early_stopping_restores_the_best_epoch(digits):
+    X, y = digits
+    clf = NeuronClassifier(
+        early_stopping=True, n_iter_no_change=3, tol=0, max_iter=40, random_state=0
+    )
+    clf.fit(X, y)
+    best_epoch = int(np.argmax(clf.validation_scores_))
+    assert best_epoch < clf.n_iter_ - 1  # stopped after some worse epochs
+    assert clf.best_validation_score_ == max(clf.validation_scores_)
+
+
+def test_early_stopping_on_too_little_data_warns_and_trains_on_all():
+    X, y = load_iris(return_X_y=True)
+    clf = NeuronClassifier(early_stopping=True, validation_fraction=0.01, max_iter=5)
+    with pytest.warns(UserWarning, match="at least 2 validation samples"):
+        clf.fit(X[::3], y[::3])
+    assert clf.validation_scores_ is None and clf.best_loss_ is not None
