@@ -1,5 +1,6 @@
 """Shared estimator logic: parameters, validation, and fit orchestration."""
 
+import inspect
 import warnings
 from contextlib import contextmanager
 from numbers import Integral, Real
@@ -85,6 +86,8 @@ class BaseNeuron(BaseEstimator):
             Options(Real, {np.inf}),
         ],
         "max_fun": [Interval(Integral, 1, None, closed="left")],
+        "rho": [Interval(Real, 0, 1, closed="left")],
+        "weight_decay": [Interval(Real, 0, None, closed="left")],
     }
 
     # -- what the subclasses provide ------------------------------------------------
@@ -92,6 +95,7 @@ class BaseNeuron(BaseEstimator):
     #     2-D targets of the network
     # _output_activation(loss) -> name of the output activation
     # _score_outputs(outputs, y, sample_weight) -> validation score, higher is better
+    # _weigh_samples(y, sample_weight, incremental) -> sample weights, or None
     # _stratify(y, n_val) -> labels to stratify the validation split on, or None
 
     def _hidden_layers(self):
@@ -148,6 +152,9 @@ class BaseNeuron(BaseEstimator):
         if sample_weight is not None:
             sample_weight = _check_sample_weight(sample_weight, X, dtype=X.dtype)
         y, Y = self._encode_targets(y, first_pass, incremental)
+        sample_weight = self._weigh_samples(y, sample_weight, incremental)
+        if sample_weight is not None:
+            sample_weight = sample_weight.astype(X.dtype, copy=False)
         Y = Y.astype(X.dtype, copy=False)
         loss = _losses.ALIASES.get(self.loss, self.loss)
         network = Network(
@@ -281,9 +288,9 @@ class BaseNeuron(BaseEstimator):
             )
 
     def _optimizer(self):
-        if self.solver == "sgd":
-            return OPTIMIZERS["sgd"](self.momentum, self.nesterovs_momentum)
-        return OPTIMIZERS["adam"](self.beta_1, self.beta_2, self.epsilon)
+        optimizer = OPTIMIZERS[self.solver]
+        names = inspect.signature(optimizer).parameters
+        return optimizer(**{name: getattr(self, name) for name in names})
 
     def _split_validation(self, X, Y, y, sample_weight, n_val):
         arrays = [X, Y, y] + ([] if sample_weight is None else [sample_weight])

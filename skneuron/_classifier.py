@@ -4,6 +4,7 @@ import numpy as np
 from sklearn.base import ClassifierMixin
 from sklearn.metrics import accuracy_score
 from sklearn.preprocessing import LabelBinarizer
+from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import type_of_target, unique_labels
 from sklearn.utils.validation import column_or_1d
@@ -40,6 +41,13 @@ class NeuronClassifier(ClassifierMixin, BaseNeuron):
         between them and the one-hot targets, summed over classes; the output
         activation is the same, so ``predict_proba`` remains a probability.
 
+    class_weight : dict, "balanced" or None, default=None
+        Weights of the classes, ``{label: weight}``; ``"balanced"`` weighs each
+        class by ``n_samples / (n_classes * count)``. They multiply
+        ``sample_weight``, as in other scikit-learn classifiers. ``"balanced"`` is
+        not available with ``partial_fit``, whose batches do not tell the class
+        frequencies of the whole data.
+
     Attributes
     ----------
     classes_ : ndarray or list of ndarray
@@ -68,6 +76,7 @@ class NeuronClassifier(ClassifierMixin, BaseNeuron):
     _parameter_constraints: dict = {
         **BaseNeuron._parameter_constraints,
         "loss": [StrOptions({"log_loss", "cross_entropy", "squared_error"})],
+        "class_weight": [StrOptions({"balanced"}), dict, None],
     }
 
     def __init__(
@@ -96,7 +105,10 @@ class NeuronClassifier(ClassifierMixin, BaseNeuron):
         epsilon=1e-8,
         n_iter_no_change=10,
         max_fun=15000,
+        rho=0.9,
+        weight_decay=0.01,
         loss="log_loss",
+        class_weight=None,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -121,7 +133,10 @@ class NeuronClassifier(ClassifierMixin, BaseNeuron):
         self.epsilon = epsilon
         self.n_iter_no_change = n_iter_no_change
         self.max_fun = max_fun
+        self.rho = rho
+        self.weight_decay = weight_decay
         self.loss = loss
+        self.class_weight = class_weight
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y, sample_weight=None):
@@ -201,6 +216,18 @@ class NeuronClassifier(ClassifierMixin, BaseNeuron):
                     f"{np.setdiff1d(classes, self.classes_)}."
                 )
         return y, self._label_binarizer.transform(y)
+
+    def _weigh_samples(self, y, sample_weight, incremental):
+        if self.class_weight is None:
+            return sample_weight
+        if incremental and self.class_weight == "balanced":
+            raise ValueError(
+                "class_weight='balanced' is not available with partial_fit: a batch "
+                "does not tell the class frequencies of the whole data. Pass a dict "
+                "of class weights computed on all of it instead."
+            )
+        class_weight = compute_sample_weight(self.class_weight, y)
+        return class_weight if sample_weight is None else sample_weight * class_weight
 
     def _output_activation(self, loss):
         is_multiclass = self._label_binarizer.y_type_ == "multiclass"

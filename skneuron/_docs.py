@@ -11,9 +11,9 @@ hidden_layer_sizes : array-like of shape (n_hidden_layers,) or int, default=(100
         ``"leaky_relu"`` (slope 0.01), ``"elu"``, ``"softplus"``, ``"gelu"`` (exact,
         with the normal CDF) or ``"silu"`` (also ``"swish"``).
 
-    solver : {"adam", "sgd", "lbfgs"}, default="adam"
-        Weight optimizer: Adam, stochastic gradient descent with momentum, or
-        scipy's full-batch L-BFGS-B.
+    solver : {"adam", "sgd", "lbfgs", "rmsprop", "adamw"}, default="adam"
+        Weight optimizer: Adam, stochastic gradient descent with momentum,
+        scipy's full-batch L-BFGS-B, RMSProp, or Adam with decoupled weight decay.
 
     alpha : float, default=0.0001
         Strength of the L2 penalty on the weights (not the biases), divided by the
@@ -24,10 +24,11 @@ hidden_layer_sizes : array-like of shape (n_hidden_layers,) or int, default=(100
         ``min(200, n_samples)``. Not used by ``"lbfgs"``.
 
     learning_rate : {"constant", "invscaling", "adaptive"}, default="constant"
-        Learning-rate schedule of ``solver="sgd"``: constant; ``learning_rate_init /
-        (t + 1) ** power_t`` with ``t`` the samples seen; or divided by 5 each time
-        the training loss (or validation score) stops improving, as in
-        scikit-learn's MLP.
+        Learning-rate schedule of ``solver="sgd"``; the other solvers keep
+        ``learning_rate_init``, as scikit-learn's Adam does. ``"invscaling"`` sets
+        it to ``learning_rate_init / (t + 1) ** power_t`` with ``t`` the samples
+        seen; ``"adaptive"`` divides it by 5 each time the training loss (or
+        validation score) stops improving, as in scikit-learn's MLP.
 
     learning_rate_init : float, default=0.001
         Initial learning rate of the stochastic solvers.
@@ -80,7 +81,14 @@ hidden_layer_sizes : array-like of shape (n_hidden_layers,) or int, default=(100
         Number of epochs without an improvement of ``tol`` that stops training.
 
     max_fun : int, default=15000
-        Maximum number of loss evaluations of ``solver="lbfgs"``."""
+        Maximum number of loss evaluations of ``solver="lbfgs"``.
+
+    rho : float, default=0.9
+        Decay rate of the mean squared gradient of ``solver="rmsprop"``.
+
+    weight_decay : float, default=0.01
+        Decoupled weight decay of ``solver="adamw"``: each step multiplies every
+        parameter by ``1 - learning_rate * weight_decay``."""
 
 SHARED_ATTRIBUTES = """\
 loss_ : float

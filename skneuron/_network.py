@@ -186,7 +186,7 @@ class Workspace:
         self.alpha = alpha
         self._axpy = get_blas_funcs("axpy", (params,))
 
-    def loss_gradient(self, X, Y, sample_weight=None):
+    def loss_gradient(self, X, Y, sample_weight=None, weight_total=None):
         """Loss of a batch and its gradient, written into ``self.grad``.
 
         The loss is the (weighted) mean over samples plus the L2 penalty
@@ -198,6 +198,11 @@ class Workspace:
         X : ndarray or sparse matrix of shape (n_samples, n_features)
         Y : ndarray of shape (n_samples, n_outputs)
         sample_weight : ndarray of shape (n_samples,) or None
+        weight_total : float or None
+            What the weighted sum is divided by; default ``sample_weight.sum()``.
+            For a mini-batch, the training loop passes its expected weight
+            instead, so that a batch that happens to hold only light samples does
+            not count them at full strength.
 
         Returns
         -------
@@ -211,7 +216,7 @@ class Workspace:
         if sample_weight is None:
             n_eff, loss = n, values.mean()
         else:
-            n_eff = sample_weight.sum()
+            n_eff = sample_weight.sum() if weight_total is None else weight_total
             loss = np.dot(sample_weight, values) / n_eff
 
         dZ = self.dZ[-1][:n]

@@ -103,6 +103,68 @@ class Adam:
         _axpy(scratch, params, -step_size)
 
 
-OPTIMIZERS = {"sgd": SGD, "adam": Adam}
-"""Stochastic solvers by name; each class's constructor takes the estimator
-parameters of the same names."""
+class RMSProp:
+    r"""RMSProp (Tieleman and Hinton, 2012).
+
+    .. math::
+
+        v \leftarrow \rho v + (1 - \rho) g^2, \qquad
+        \theta \leftarrow \theta - \eta \frac{g}{\sqrt{v} + \epsilon}.
+
+    Parameters
+    ----------
+    rho : float, default=0.9
+        Decay rate of the mean squared gradient, in [0, 1).
+    epsilon : float, default=1e-8
+        Added to the denominator for numerical stability.
+    """
+
+    def __init__(self, rho=0.9, epsilon=1e-8):
+        self.rho = rho
+        self.epsilon = epsilon
+
+    def init(self, params):
+        """Zero mean squared gradient, and one scratch vector."""
+        return {"v": np.zeros_like(params), "scratch": np.empty_like(params)}
+
+    def step(self, params, grad, state, learning_rate):
+        """Update ``params`` in place from ``grad``."""
+        v, scratch = state["v"], state["scratch"]
+        v *= self.rho
+        np.square(grad, out=scratch)
+        _axpy(scratch, v, 1 - self.rho)
+        np.sqrt(v, out=scratch)
+        scratch += self.epsilon
+        np.divide(grad, scratch, out=scratch)
+        _axpy(scratch, params, -learning_rate)
+
+
+class AdamW(Adam):
+    r"""Adam with decoupled weight decay (Loshchilov and Hutter, 2019).
+
+    Before each Adam step, :math:`\theta \leftarrow (1 - \eta \lambda) \theta`:
+    the decay shrinks every parameter, biases included (as PyTorch's ``AdamW``),
+    apart from the gradient and so untouched by Adam's scaling. It adds to any L2
+    penalty ``alpha`` in the loss.
+
+    Parameters
+    ----------
+    beta_1, beta_2, epsilon : float
+        As for :class:`Adam`.
+    weight_decay : float, default=0.01
+        :math:`\lambda`.
+    """
+
+    def __init__(self, beta_1=0.9, beta_2=0.999, epsilon=1e-8, weight_decay=0.01):
+        super().__init__(beta_1, beta_2, epsilon)
+        self.weight_decay = weight_decay
+
+    def step(self, params, grad, state, learning_rate):
+        """Decay, then update ``params`` in place from ``grad``."""
+        params *= 1 - learning_rate * self.weight_decay
+        super().step(params, grad, state, learning_rate)
+
+
+OPTIMIZERS = {"sgd": SGD, "adam": Adam, "rmsprop": RMSProp, "adamw": AdamW}
+"""Stochastic solvers by name. The arguments of each constructor are estimator
+parameters of the same names, which is how the estimators build them."""

@@ -88,6 +88,8 @@ class NeuronRegressor(RegressorMixin, BaseNeuron):
         epsilon=1e-8,
         n_iter_no_change=10,
         max_fun=15000,
+        rho=0.9,
+        weight_decay=0.01,
     ):
         self.loss = loss
         self.hidden_layer_sizes = hidden_layer_sizes
@@ -113,6 +115,8 @@ class NeuronRegressor(RegressorMixin, BaseNeuron):
         self.epsilon = epsilon
         self.n_iter_no_change = n_iter_no_change
         self.max_fun = max_fun
+        self.rho = rho
+        self.weight_decay = weight_decay
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y, sample_weight=None):
@@ -164,6 +168,9 @@ class NeuronRegressor(RegressorMixin, BaseNeuron):
                 "allow: it models counts or rates, y >= 0."
             )
         return y, y.reshape(len(y), -1)
+
+    def _weigh_samples(self, y, sample_weight, incremental):
+        return sample_weight
 
     def _output_activation(self, loss):
         return _OUTPUT_ACTIVATION[loss]

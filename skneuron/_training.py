@@ -93,6 +93,7 @@ class BatchReader:
     def __init__(self, X, Y, sample_weight, batch_size, shuffle, random_state):
         self.arrays = [a for a in (X, Y, sample_weight) if a is not None]
         self.has_weight = sample_weight is not None
+        self.mean_weight = None if sample_weight is None else sample_weight.mean()
         self.n_samples = X.shape[0]
         self.batch_size = batch_size
         self.shuffle = shuffle
@@ -126,10 +127,15 @@ class BatchReader:
 
 
 def run_epoch(workspace, batches, optimizer, state, learning_rate):
-    """One pass over the batches; return the sample-weighted mean batch loss."""
+    """One pass over the batches; return the mean batch loss, weighted by size."""
     total = 0.0
     for X, Y, sample_weight in batches:
-        loss = workspace.loss_gradient(X, Y, sample_weight)
+        # Weighted losses are divided by the weight a batch of this size holds on
+        # average: an unbiased estimate of the weighted loss of all the data.
+        weight_total = (
+            None if sample_weight is None else X.shape[0] * batches.mean_weight
+        )
+        loss = workspace.loss_gradient(X, Y, sample_weight, weight_total)
         optimizer.step(workspace.params, workspace.grad, state, learning_rate)
         total += loss * X.shape[0]
     return total / batches.n_samples

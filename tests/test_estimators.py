@@ -207,3 +207,110 @@ def test_early_stopping_on_too_little_data_warns_and_trains_on_all():
     with pytest.warns(UserWarning, match="at least 2 validation samples"):
         clf.fit(X[::3], y[::3])
     assert clf.validation_scores_ is None and clf.best_loss_ is not None
+
+
+@pytest.mark.parametrize("solver", ["rmsprop", "adamw"])
+def test_extra_solvers_learn(digits, solver):
+    X, y = digits
+    clf = _fit_quietly(
+        NeuronClassifier(solver=solver, max_iter=20, random_state=0), X, y
+    )
+    assert clf.score(X, y) > 0.97
+
+
+def test_weight_decay_shrinks_adamw_weights(digits):
+    X, y = digits
+    norms = [
+        np.linalg.norm(
+            _fit_quietly(
+                NeuronClassifier(
+                    solver="adamw", weight_decay=wd, max_iter=10, random_state=0
+                ),
+                X,
+                y,
+            )._params
+        )
+        for wd in (0.0, 5.0)
+    ]
+    assert norms[1] < 0.8 * norms[0]
+
+
+def test_class_weight_multiplies_sample_weight():
+    X, y = load_iris(return_X_y=True)
+    X = StandardScaler().fit_transform(X)
+    settings = {"max_iter": 5, "random_state": 0}
+    weights = {0: 1.0, 1: 3.0, 2: 0.5}
+    sample_weight = np.linspace(0.5, 2, len(y))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        by_class = NeuronClassifier(class_weight=weights, **settings).fit(
+            X, y, sample_weight=sample_weight
+        )
+        by_sample = NeuronClassifier(**settings).fit(
+            X, y, sample_weight=sample_weight * np.vectorize(weights.get)(y)
+        )
+        balanced = NeuronClassifier(class_weight="balanced", **settings).fit(X, y)
+        unweighted = NeuronClassifier(**settings).fit(X, y)
+    np.testing.assert_allclose(by_class.loss_curve_, by_sample.loss_curve_)
+    # iris is balanced: "balanced" weighs every class 1.
+    np.testing.assert_allclose(balanced.loss_curve_, unweighted.loss_curve_)
+    with pytest.raises(
+        ValueError, match="'balanced' is not available with partial_fit"
+    ):
+        NeuronClassifier(class_weight="balanced").partial_fit(X, y, classes=[0, 1, 2])
+
+
+def test_multilabel_targets_use_independent_logistic_outputs():
+    from sklearn.datasets import make_multilabel_classification
+
+    X, Y = make_multilabel_classification(n_samples=200, n_classes=4, random_state=0)
+    clf = _fit_quietly(NeuronClassifier(max_iter=300, random_state=0), X, Y)
+    assert clf.out_activation_ == "logistic" and clf.n_outputs_ == 4
+    assert clf.predict(X).shape == Y.shape
+    proba = clf.predict_proba(X)
+    assert proba.shape == Y.shape and ((proba >= 0) & (proba <= 1)).all()
+    assert clf.score(X, Y) > 0.5
+
+
+def test_string_labels_and_pandas_feature_names():
+    pd = pytest.importorskip("pandas")
+    X, y = load_iris(return_X_y=True, as_frame=True)
+    labels = np.array(["setosa", "versicolor", "virginica"])[y]
+    clf = _fit_quietly(NeuronClassifier(max_iter=50, random_state=0), X, labels)
+    np.testing.assert_array_equal(clf.feature_names_in_, X.columns)
+    assert set(clf.predict(X)) <= set(labels)
+    with pytest.raises(ValueError, match="feature names"):
+        clf.predict(X[X.columns[::-1]])
+    assert isinstance(X, pd.DataFrame)
+
+
+def test_sparse_input_gives_dense_results():
+    import scipy.sparse as sp
+
+    X, y = load_iris(return_X_y=True)
+    settings = {"max_iter": 5, "random_state": 0}
+    dense = _fit_quietly(NeuronClassifier(**settings), X, y)
+    for fmt in (sp.csr_matrix, sp.csc_matrix):
+        sparse = _fit_quietly(NeuronClassifier(**settings), fmt(X), y)
+        np.testing.assert_allclose(sparse.predict_proba(fmt(X)), dense.predict_proba(X))
+
+
+def test_sample_weight_is_routed_through_a_pipeline():
+    import sklearn
+    from sklearn.pipeline import make_pipeline
+
+    X, y = load_iris(return_X_y=True)
+    weight = np.where(y == 0, 5.0, 1.0)
+    with sklearn.config_context(enable_metadata_routing=True):
+        clf = NeuronClassifier(max_iter=5, random_state=0).set_fit_request(
+            sample_weight=True
+        )
+        scaler = StandardScaler().set_fit_request(sample_weight=False)
+        pipe = make_pipeline(scaler, clf)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            pipe.fit(X, y, sample_weight=weight)
+            direct = NeuronClassifier(max_iter=5, random_state=0).fit(
+                StandardScaler().fit_transform(X), y, sample_weight=weight
+            )
+    np.testing.assert_allclose(pipe[-1].loss_curve_, direct.loss_curve_)

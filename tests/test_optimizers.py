@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from sklearn.neural_network._stochastic_optimizers import AdamOptimizer, SGDOptimizer
 
-from skneuron._optimizers import OPTIMIZERS, SGD, Adam
+from skneuron._optimizers import OPTIMIZERS, SGD, Adam, AdamW, RMSProp
 
 rng = np.random.RandomState(0)
 PARAMS = rng.randn(7)
@@ -42,6 +42,28 @@ def test_adam_first_step_by_hand():
     np.testing.assert_allclose(params, PARAMS - step_size * m / (np.sqrt(v) + 1e-8))
     np.testing.assert_allclose(params, PARAMS - 0.01 * np.sign(g), rtol=1e-5)
     assert state["t"] == 1
+
+
+def test_rmsprop_two_steps_by_hand():
+    params = PARAMS.copy()
+    optimizer = RMSProp(rho=0.9, epsilon=1e-8)
+    state = optimizer.init(params)
+    v = np.zeros_like(params)
+    expected = PARAMS.copy()
+    for grad in GRADS[:2]:
+        optimizer.step(params, grad, state, 0.01)
+        v = 0.9 * v + 0.1 * grad**2
+        expected -= 0.01 * grad / (np.sqrt(v) + 1e-8)
+    np.testing.assert_allclose(params, expected, rtol=1e-12)
+
+
+def test_adamw_is_decay_then_adam():
+    decayed, plain = PARAMS.copy(), PARAMS.copy()
+    adamw, adam = AdamW(weight_decay=0.5), Adam()
+    adamw.step(decayed, GRADS[0], adamw.init(decayed), 0.1)
+    plain *= 1 - 0.1 * 0.5
+    adam.step(plain, GRADS[0], adam.init(plain), 0.1)
+    np.testing.assert_allclose(decayed, plain, rtol=1e-12)
 
 
 # One table: our optimizer, scikit-learn's, with the same settings.
