@@ -18,6 +18,7 @@ not elementwise.
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 from scipy.special import expit, ndtr
@@ -85,18 +86,27 @@ def _relu_derivative(Z, A, dA):
     dA *= A
 
 
-def _leaky_relu(Z, A):
+def _leaky_relu(Z, A, slope):
     # max(z, s z) is z above 0 and s z below, for any slope 0 <= s < 1.
-    np.multiply(Z, LEAKY_RELU_SLOPE, out=A)
+    np.multiply(Z, slope, out=A)
     np.maximum(Z, A, out=A)
 
 
-def _leaky_relu_derivative(Z, A, dA):
+def _leaky_relu_derivative(Z, A, dA, slope):
     # f'(z) = 1 for z > 0, else the slope; A keeps the sign of Z.
     np.greater(A, 0, out=A)
-    A *= 1 - LEAKY_RELU_SLOPE
-    A += LEAKY_RELU_SLOPE
+    A *= 1 - slope
+    A += slope
     dA *= A
+
+
+def leaky_relu(slope=LEAKY_RELU_SLOPE):
+    """The leaky relu :math:`\\max(z, s z)` with slope ``s`` in [0, 1)."""
+    return Activation(
+        partial(_leaky_relu, slope=slope),
+        partial(_leaky_relu_derivative, slope=slope),
+        needs_z=True,
+    )
 
 
 def _elu(Z, A):
@@ -189,7 +199,7 @@ ACTIVATIONS = {
     "logistic": Activation(_logistic, _logistic_derivative),
     "tanh": Activation(_tanh, _tanh_derivative),
     "relu": Activation(_relu, _relu_derivative),
-    "leaky_relu": Activation(_leaky_relu, _leaky_relu_derivative, needs_z=True),
+    "leaky_relu": leaky_relu(LEAKY_RELU_SLOPE),
     "elu": Activation(_elu, _elu_derivative, needs_z=True),
     "softplus": Activation(_softplus, _softplus_derivative),
     "gelu": Activation(_gelu, _gelu_derivative, needs_z=True),
@@ -207,6 +217,13 @@ OUTPUT_ACTIVATIONS = {
     "exp": Activation(_exp, _exp_derivative),
 }
 """Output-layer activations; each loss in ``_losses`` names those it pairs with."""
+
+
+def get_activation(name, leaky_relu_slope=LEAKY_RELU_SLOPE):
+    """The hidden-layer activation of a canonical name, with its parameter."""
+    if name == "leaky_relu":
+        return leaky_relu(leaky_relu_slope)
+    return ACTIVATIONS[name]
 
 
 def resolve_activation(name):

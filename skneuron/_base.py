@@ -22,7 +22,7 @@ from ._compat import (
     _check_sample_weight,
 )
 from ._lbfgs import fit_lbfgs
-from ._network import Network, Workspace
+from ._network import WEIGHT_INITS, Network, Workspace
 from ._optimizers import OPTIMIZERS
 from ._training import BatchReader, LearningRate, Plateau, train
 
@@ -88,6 +88,9 @@ class BaseNeuron(BaseEstimator):
         "max_fun": [Interval(Integral, 1, None, closed="left")],
         "rho": [Interval(Real, 0, 1, closed="left")],
         "weight_decay": [Interval(Real, 0, None, closed="left")],
+        "dropout": [Interval(Real, 0, 1, closed="left"), "array-like"],
+        "weight_init": [StrOptions({"auto", *WEIGHT_INITS})],
+        "leaky_relu_slope": [Interval(Real, 0, 1, closed="left")],
     }
 
     # -- what the subclasses provide ------------------------------------------------
@@ -99,22 +102,36 @@ class BaseNeuron(BaseEstimator):
     # _stratify(y, n_val) -> labels to stratify the validation split on, or None
 
     def _hidden_layers(self):
-        """Validated hidden layer sizes and canonical activation names."""
+        """Validated hidden layer sizes, canonical activation names, dropout rates."""
         sizes = self.hidden_layer_sizes
         sizes = [sizes] if np.ndim(sizes) == 0 else list(sizes)
         if not all(isinstance(n, Integral) and n > 0 for n in sizes):
             raise ValueError(
                 f"hidden_layer_sizes must be positive integers, got {sizes}."
             )
-        activation = self.activation
-        if isinstance(activation, str):
-            activation = [activation] * len(sizes)
-        elif len(activation) != len(sizes):
+        activations = self._per_layer("activation", sizes, str)
+        rates = self._per_layer("dropout", sizes, Real)
+        if not all(0 <= rate < 1 for rate in rates):
+            raise ValueError(f"dropout rates must be in [0, 1), got {rates}.")
+        if any(rates) and self.solver == "lbfgs":
             raise ValueError(
-                f"activation has {len(activation)} entries but there are "
-                f"{len(sizes)} hidden layers; give one name, or one per hidden layer."
+                "dropout needs a stochastic solver: L-BFGS minimizes one fixed "
+                "full-batch loss. Use solver='adam' or 'sgd', or dropout=0."
             )
-        return sizes, [_activations.resolve_activation(a) for a in activation]
+        return sizes, [_activations.resolve_activation(a) for a in activations], rates
+
+    def _per_layer(self, name, sizes, kind):
+        """A parameter given once for all hidden layers, or once per hidden layer."""
+        value = getattr(self, name)
+        if isinstance(value, kind):
+            return [value] * len(sizes)
+        value = list(value)
+        if len(value) != len(sizes):
+            raise ValueError(
+                f"{name} has {len(value)} entries but there are {len(sizes)} hidden "
+                "layers; give one value, or one per hidden layer."
+            )
+        return value
 
     def _batch_size(self, n_samples):
         if self.batch_size == "auto":
@@ -133,7 +150,7 @@ class BaseNeuron(BaseEstimator):
             return self._fit_or_rollback(X, y, sample_weight, incremental)
 
     def _fit_or_rollback(self, X, y, sample_weight, incremental):
-        sizes, activations = self._hidden_layers()
+        sizes, activations, dropout = self._hidden_layers()
         first_pass = not hasattr(self, "_params") or not (
             self.warm_start or incremental
         )
@@ -158,11 +175,14 @@ class BaseNeuron(BaseEstimator):
         Y = Y.astype(X.dtype, copy=False)
         loss = _losses.ALIASES.get(self.loss, self.loss)
         network = Network(
-            (X.shape[1], *sizes, Y.shape[1]), activations, self._output_activation(loss)
+            (X.shape[1], *sizes, Y.shape[1]),
+            activations,
+            self._output_activation(loss),
+            self.leaky_relu_slope,
         )
         self._random_state = random_state = check_random_state(self.random_state)
         if first_pass:
-            params = network.init_params(random_state, X.dtype)
+            params = network.init_params(random_state, X.dtype, self.weight_init)
             self.t_ = 0
             self.history_ = []
             self._plateau = Plateau(self.tol, self.n_iter_no_change)
@@ -184,7 +204,7 @@ class BaseNeuron(BaseEstimator):
                 self._run_lbfgs(network, params, X, Y, sample_weight, loss)
             else:
                 self._run_stochastic(
-                    network, params, X, Y, y, sample_weight, loss, incremental
+                    network, params, X, Y, y, sample_weight, loss, incremental, dropout
                 )
         if not np.isfinite(params).all():
             raise ValueError(_DIVERGED.format(what="weights"))
@@ -207,7 +227,7 @@ class BaseNeuron(BaseEstimator):
         self.loss_ = float(result.fun)
 
     def _run_stochastic(
-        self, network, params, X, Y, y, sample_weight, loss, incremental
+        self, network, params, X, Y, y, sample_weight, loss, incremental, dropout
     ):
         # One partial_fit call is one epoch on the data given: there is no run of
         # epochs to stop early, so all of it is used for training.
@@ -255,8 +275,16 @@ class BaseNeuron(BaseEstimator):
             self._random_state,
         )
         epochs_before = len(self.history_)
+        # Drawn only when needed: without dropout, the random state serves the
+        # shuffles exactly as scikit-learn's does.
+        rng = None
+        if any(dropout):
+            rng = np.random.default_rng(self._random_state.randint(2**31 - 1))
+        workspace = Workspace(
+            network, params, batches.batch_size, loss, self.alpha, dropout, rng
+        )
         status = train(
-            Workspace(network, params, batches.batch_size, loss, self.alpha),
+            workspace,
             batches,
             optimizer,
             state,

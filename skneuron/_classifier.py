@@ -107,6 +107,9 @@ class NeuronClassifier(ClassifierMixin, BaseNeuron):
         max_fun=15000,
         rho=0.9,
         weight_decay=0.01,
+        dropout=0.0,
+        weight_init="glorot",
+        leaky_relu_slope=0.01,
         loss="log_loss",
         class_weight=None,
     ):
@@ -135,6 +138,9 @@ class NeuronClassifier(ClassifierMixin, BaseNeuron):
         self.max_fun = max_fun
         self.rho = rho
         self.weight_decay = weight_decay
+        self.dropout = dropout
+        self.weight_init = weight_init
+        self.leaky_relu_slope = leaky_relu_slope
         self.loss = loss
         self.class_weight = class_weight
 

@@ -8,8 +8,8 @@ hidden_layer_sizes : array-like of shape (n_hidden_layers,) or int, default=(100
     activation : str or sequence of str, default="relu"
         Activation of the hidden layers: one name for all, or one per hidden layer.
         ``"identity"``, ``"logistic"`` (also ``"sigmoid"``), ``"tanh"``, ``"relu"``,
-        ``"leaky_relu"`` (slope 0.01), ``"elu"``, ``"softplus"``, ``"gelu"`` (exact,
-        with the normal CDF) or ``"silu"`` (also ``"swish"``).
+        ``"leaky_relu"`` (slope ``leaky_relu_slope``), ``"elu"``, ``"softplus"``,
+        ``"gelu"`` (exact, with the normal CDF) or ``"silu"`` (also ``"swish"``).
 
     solver : {"adam", "sgd", "lbfgs", "rmsprop", "adamw"}, default="adam"
         Weight optimizer: Adam, stochastic gradient descent with momentum,
@@ -88,7 +88,24 @@ hidden_layer_sizes : array-like of shape (n_hidden_layers,) or int, default=(100
 
     weight_decay : float, default=0.01
         Decoupled weight decay of ``solver="adamw"``: each step multiplies every
-        parameter by ``1 - learning_rate * weight_decay``."""
+        parameter by ``1 - learning_rate * weight_decay``.
+
+    dropout : float or sequence of float, default=0.0
+        Dropout rate of the hidden layers, one for all or one per hidden layer, in
+        [0, 1). While training with a stochastic solver, each hidden unit is zeroed
+        with that probability and the others scaled by ``1 / (1 - rate)``; predicting
+        uses every unit, unscaled. Not available with ``solver="lbfgs"``.
+
+    weight_init : {"glorot", "he", "lecun", "auto"}, default="glorot"
+        How the initial weights and biases are drawn, uniformly around 0.
+        ``"glorot"`` is scikit-learn's MLP scheme, draw for draw, hence the default:
+        half-width :math:`\\sqrt{6 / (fan_{in} + fan_{out})}` (2 instead of 6 for
+        logistic units). ``"he"``: :math:`\\sqrt{6 / fan_{in}}`; ``"lecun"``:
+        :math:`\\sqrt{3 / fan_{in}}`; ``"auto"``: He for hidden layers of the relu
+        family (relu, leaky_relu, elu, gelu, silu), Glorot elsewhere.
+
+    leaky_relu_slope : float, default=0.01
+        Slope of ``"leaky_relu"`` below zero, in [0, 1)."""
 
 SHARED_ATTRIBUTES = """\
 loss_ : float

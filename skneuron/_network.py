@@ -14,6 +14,9 @@ layer, C order) then all biases, the order of scikit-learn's ``_pack``. ``W[l]``
 ``b[l]`` are views into it, so an optimizer step or an L-BFGS iteration is one
 vectorized operation, and the L2 penalty, which applies to weights only, reads the
 single slice ``params[:n_weights]``. The gradient has the same layout.
+
+Lists indexed by layer (``Z``, ``A``, buffers) hold layers ``1 .. L``: entry ``i`` is
+layer ``i + 1``, so hidden layer ``h`` (0-based) is entry ``h``.
 """
 
 from itertools import pairwise
@@ -22,11 +25,24 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.linalg import get_blas_funcs
 
-from ._activations import ACTIVATIONS, OUTPUT_ACTIVATIONS
+from ._activations import OUTPUT_ACTIVATIONS, get_activation
 from ._losses import LOSSES
 
 PREDICT_CHUNK_ROWS = 4096
 """Rows per forward pass at predict time: bounds the working set for large X."""
+
+RELU_FAMILY = frozenset({"relu", "leaky_relu", "elu", "gelu", "silu"})
+"""Activations that ``weight_init="auto"`` initializes with He's scheme."""
+
+WEIGHT_INITS = {
+    # scikit-learn's MLP: Glorot and Bengio, with 2 instead of 6 for logistic units.
+    "glorot": lambda fan_in, fan_out, act: np.sqrt(
+        (2.0 if act == "logistic" else 6.0) / (fan_in + fan_out)
+    ),
+    "he": lambda fan_in, fan_out, act: np.sqrt(6.0 / fan_in),
+    "lecun": lambda fan_in, fan_out, act: np.sqrt(3.0 / fan_in),
+}
+"""Half-width of the uniform draw of a layer's weights and biases, by scheme."""
 
 
 def _dot(A, W, out):
@@ -40,7 +56,7 @@ def _dot(A, W, out):
 class Network:
     """Architecture of a multi-layer perceptron and the layout of its parameters.
 
-    A network holds no weights and no buffers, only shapes and names, so that one
+    A network holds no weights and no buffers, only shapes and functions, so that one
     fitted model can serve several threads; weights are a flat vector passed in.
 
     Parameters
@@ -51,12 +67,18 @@ class Network:
         Canonical activation name of each hidden layer.
     output_activation : str
         Name of the output activation, a key of ``OUTPUT_ACTIVATIONS``.
+    leaky_relu_slope : float, default=0.01
+        Slope of ``leaky_relu`` below zero.
     """
 
-    def __init__(self, layer_sizes, activations, output_activation):
+    def __init__(
+        self, layer_sizes, activations, output_activation, leaky_relu_slope=0.01
+    ):
         self.layer_sizes = tuple(int(n) for n in layer_sizes)
         self.activations = tuple(activations)
         self.output_activation = output_activation
+        self.functions = [get_activation(a, leaky_relu_slope) for a in activations]
+        self.functions.append(OUTPUT_ACTIVATIONS[output_activation])
         self.shapes = list(pairwise(self.layer_sizes))
         sizes = [fan_in * fan_out for fan_in, fan_out in self.shapes]
         sizes += [fan_out for _, fan_out in self.shapes]
@@ -77,29 +99,35 @@ class Network:
         ]
         return W, b
 
-    def init_params(self, random_state, dtype):
-        """Draw initial weights as scikit-learn's MLP does.
+    def init_params(self, random_state, dtype, weight_init="glorot"):
+        """Draw initial weights and biases uniformly, layer by layer.
 
-        Glorot-uniform: ``W`` and ``b`` uniform in :math:`\\pm\\sqrt{6 / (fan_{in} +
-        fan_{out})}`, with 2 instead of 6 for logistic units, drawn layer by layer in
-        the same order, so the same ``random_state`` gives scikit-learn's weights.
+        With ``"glorot"``, the draws are those of scikit-learn's MLP, in its order, so
+        the same ``random_state`` gives the same weights. ``"he"`` and ``"lecun"``
+        keep the variance of relu and linear units (half-width
+        :math:`\\sqrt{6 / fan_{in}}` and :math:`\\sqrt{3 / fan_{in}}`); ``"auto"``
+        takes He's for hidden layers of the relu family, Glorot's elsewhere.
 
         Parameters
         ----------
         random_state : numpy.random.RandomState
         dtype : numpy dtype
+        weight_init : {"glorot", "he", "lecun", "auto"}, default="glorot"
 
         Returns
         -------
         params : ndarray of shape (n_params,)
         """
         params = np.empty(self.n_params, dtype=dtype)
-        # Each weight layer takes the factor of the layer it feeds; the output layer
-        # that of the last hidden layer, as scikit-learn uses one activation for all.
+        # Each weight layer takes the activation of the layer it feeds; the output
+        # layer that of the last hidden layer, as scikit-learn uses one for all.
         feeds = [*self.activations, *self.activations[-1:]] or ["identity"]
-        for W, b, activation in zip(*self.unpack(params), feeds):
-            factor = 2.0 if activation == "logistic" else 6.0
-            bound = np.sqrt(factor / sum(W.shape))
+        for l, (W, b) in enumerate(zip(*self.unpack(params))):
+            scheme = weight_init
+            if scheme == "auto":
+                is_relu = l < len(self.activations) and feeds[l] in RELU_FAMILY
+                scheme = "he" if is_relu else "glorot"
+            bound = WEIGHT_INITS[scheme](*W.shape, feeds[l])
             W[...] = random_state.uniform(-bound, bound, W.shape)
             b[...] = random_state.uniform(-bound, bound, b.shape)
         return params
@@ -111,31 +139,32 @@ class Network:
         ``Z`` and ``A``; the output layer always keeps both, as the losses read ``Z``.
         """
         Z, A = [], []
-        hidden = zip(self.layer_sizes[1:-1], self.activations)
-        for n_units, activation in hidden:
+        for n_units, function in zip(self.layer_sizes[1:], self.functions):
             A.append(np.empty((n_rows, n_units), dtype=dtype))
-            needs_z = ACTIVATIONS[activation].needs_z
+            needs_z = function.needs_z or len(A) == len(self.functions)
             Z.append(np.empty_like(A[-1]) if needs_z else A[-1])
-        Z.append(np.empty((n_rows, self.layer_sizes[-1]), dtype=dtype))
-        A.append(np.empty_like(Z[-1]))
         return Z, A
 
-    def forward(self, W, b, X, Z, A):
+    def forward(self, W, b, X, Z, A, dropout=None):
         """Forward pass of ``X`` through the network into the buffers ``Z``, ``A``.
 
         ``Z`` and ``A`` are lists of buffers for layers ``1 .. L`` with at least
-        ``len(X)`` rows; only their first ``len(X)`` rows are written.
+        ``len(X)`` rows; only their first ``len(X)`` rows are written. ``dropout``,
+        during training only, lists per hidden layer None or a pair ``(mask,
+        dropped)``: the next layer then reads ``dropped = A * mask``, and ``A`` stays
+        intact for the backward pass.
         """
         n = X.shape[0]
-        names = [*self.activations, self.output_activation]
         A_prev = X
-        for l, name in enumerate(names):
-            activation = (OUTPUT_ACTIVATIONS if l == len(W) - 1 else ACTIVATIONS)[name]
+        for l, function in enumerate(self.functions):
             Z_l, A_l = Z[l][:n], A[l][:n]
             _dot(A_prev, W[l], out=Z_l)
             Z_l += b[l]
-            activation.forward(Z_l, A_l)
+            function.forward(Z_l, A_l)
             A_prev = A_l
+            if dropout and l < len(dropout) and dropout[l] is not None:
+                mask, dropped = dropout[l][0][:n], dropout[l][1][:n]
+                A_prev = np.multiply(A_l, mask, out=dropped)
         return A_prev
 
     def predict(self, params, X):
@@ -171,9 +200,15 @@ class Workspace:
         Canonical loss name, a key of ``LOSSES``.
     alpha : float
         Strength of the L2 penalty on the weights.
+    dropout : sequence of float or None, default=None
+        Dropout rate of each hidden layer.
+    rng : numpy.random.Generator or None, default=None
+        Draws the dropout masks; required when a rate is positive.
     """
 
-    def __init__(self, network, params, batch_size, loss, alpha):
+    def __init__(
+        self, network, params, batch_size, loss, alpha, dropout=None, rng=None
+    ):
         self.network = network
         self.params = params
         self.grad = np.zeros_like(params)
@@ -185,13 +220,33 @@ class Workspace:
         self.loss = LOSSES[loss]
         self.alpha = alpha
         self._axpy = get_blas_funcs("axpy", (params,))
+        self.rng = rng
+        self.rates = list(dropout or [0.0] * (len(network.layer_sizes) - 2))
+        self.dropout = [
+            (np.empty_like(A), np.empty_like(A)) if rate > 0 else None
+            for rate, A in zip(self.rates, self.A)
+        ]
+
+    def resample_dropout(self, n):
+        """Draw fresh dropout masks for a batch of ``n`` rows.
+
+        Inverted dropout: a unit is kept with probability ``1 - rate`` and its output
+        scaled by ``1 / (1 - rate)``, so that predicting needs no rescaling.
+        """
+        for rate, buffers in zip(self.rates, self.dropout):
+            if buffers is not None:
+                mask = buffers[0][:n]
+                self.rng.random(out=mask, dtype=mask.dtype)
+                np.greater_equal(mask, rate, out=mask)
+                mask *= 1 / (1 - rate)
 
     def loss_gradient(self, X, Y, sample_weight=None, weight_total=None):
         """Loss of a batch and its gradient, written into ``self.grad``.
 
         The loss is the (weighted) mean over samples plus the L2 penalty
         :math:`\\frac{\\alpha}{2 n} \\lVert W \\rVert^2`, ``n`` being the number of
-        samples or the sum of their weights, as in scikit-learn.
+        samples or the sum of their weights, as in scikit-learn. Dropout uses the
+        masks of the last :meth:`resample_dropout`.
 
         Parameters
         ----------
@@ -210,7 +265,7 @@ class Workspace:
         """
         net, W, n = self.network, self.W, X.shape[0]
         Z_out, A_out = self.Z[-1][:n], self.A[-1][:n]
-        self.network.forward(W, self.b, X, self.Z, self.A)
+        net.forward(W, self.b, X, self.Z, self.A, self.dropout)
 
         values = self.loss.values[net.output_activation](Y, Z_out, A_out)
         if sample_weight is None:
@@ -224,28 +279,40 @@ class Workspace:
             np.subtract(A_out, Y, out=dZ)
         else:
             self.loss.gradient(Y, A_out, out=dZ)
-            OUTPUT_ACTIVATIONS[net.output_activation].derivative(Z_out, A_out, dZ)
+            net.functions[-1].derivative(Z_out, A_out, dZ)
         if sample_weight is None:
             dZ *= 1 / n_eff
         else:
             dZ *= (sample_weight / n_eff)[:, np.newaxis]
 
         for l in reversed(range(len(W))):
-            A_prev = X if l == 0 else self.A[l - 1][:n]
-            if sp.issparse(A_prev):
-                self.dW[l][...] = A_prev.T @ dZ
-            else:
-                np.matmul(A_prev.T, dZ, out=self.dW[l])
-            np.sum(dZ, axis=0, out=self.db[l])
+            self._backward_layer(l, X, dZ, n)
             if l > 0:
-                dA = self.dZ[l - 1][:n]
-                np.matmul(dZ, W[l].T, out=dA)
-                name = net.activations[l - 1]
-                ACTIVATIONS[name].derivative(self.Z[l - 1][:n], A_prev, dA)
-                dZ = dA
+                dZ = self.dZ[l - 1][:n]
 
         if self.alpha:
             weights = self.params[: net.n_weights]
             loss += 0.5 * self.alpha * np.dot(weights, weights) / n_eff
             self._axpy(weights, self.grad[: net.n_weights], a=self.alpha / n_eff)
         return float(loss)
+
+    def _backward_layer(self, l, X, dZ, n):
+        """Gradients of weight layer ``l`` from ``dZ``; ``dZ`` of the layer below."""
+        dropped = l > 0 and self.dropout[l - 1] is not None
+        if l == 0:
+            A_prev = X
+        else:
+            A_prev = (self.dropout[l - 1][1] if dropped else self.A[l - 1])[:n]
+        if sp.issparse(A_prev):
+            self.dW[l][...] = A_prev.T @ dZ
+        else:
+            np.matmul(A_prev.T, dZ, out=self.dW[l])
+        np.sum(dZ, axis=0, out=self.db[l])
+        if l > 0:
+            dA = self.dZ[l - 1][:n]
+            np.matmul(dZ, self.W[l].T, out=dA)
+            if dropped:
+                dA *= self.dropout[l - 1][0][:n]
+            self.network.functions[l - 1].derivative(
+                self.Z[l - 1][:n], self.A[l - 1][:n], dA
+            )

@@ -90,6 +90,9 @@ class NeuronRegressor(RegressorMixin, BaseNeuron):
         max_fun=15000,
         rho=0.9,
         weight_decay=0.01,
+        dropout=0.0,
+        weight_init="glorot",
+        leaky_relu_slope=0.01,
     ):
         self.loss = loss
         self.hidden_layer_sizes = hidden_layer_sizes
@@ -117,6 +120,9 @@ class NeuronRegressor(RegressorMixin, BaseNeuron):
         self.max_fun = max_fun
         self.rho = rho
         self.weight_decay = weight_decay
+        self.dropout = dropout
+        self.weight_init = weight_init
+        self.leaky_relu_slope = leaky_relu_slope
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y, sample_weight=None):

@@ -135,6 +135,8 @@ def run_epoch(workspace, batches, optimizer, state, learning_rate):
         weight_total = (
             None if sample_weight is None else X.shape[0] * batches.mean_weight
         )
+        if workspace.rng is not None:
+            workspace.resample_dropout(X.shape[0])
         loss = workspace.loss_gradient(X, Y, sample_weight, weight_total)
         optimizer.step(workspace.params, workspace.grad, state, learning_rate)
         total += loss * X.shape[0]

@@ -113,3 +113,15 @@ def test_aliases(alias, name):
 def test_unknown_activation_names_the_choices():
     with pytest.raises(ValueError, match="Unknown activation 'rellu'.*relu"):
         resolve_activation("rellu")
+
+
+def test_leaky_relu_slope_is_a_parameter():
+    from skneuron._activations import get_activation
+
+    Z = _grid()
+    A, dA = np.empty_like(Z), np.ones_like(Z)
+    activation = get_activation("leaky_relu", leaky_relu_slope=0.2)
+    activation.forward(Z, A)
+    np.testing.assert_allclose(A, np.where(Z > 0, Z, 0.2 * Z))
+    activation.derivative(Z, A, dA)
+    np.testing.assert_allclose(dA, np.where(Z > 0, 1.0, 0.2))

@@ -314,3 +314,58 @@ def test_sample_weight_is_routed_through_a_pipeline():
                 StandardScaler().fit_transform(X), y, sample_weight=weight
             )
     np.testing.assert_allclose(pipe[-1].loss_curve_, direct.loss_curve_)
+
+
+def test_dropout_trains_differently_and_is_off_at_predict(digits):
+    X, y = digits
+    settings = {"hidden_layer_sizes": (50, 30), "max_iter": 5, "random_state": 0}
+    plain = _fit_quietly(NeuronClassifier(**settings), X, y)
+    dropped = _fit_quietly(NeuronClassifier(dropout=(0.5, 0.2), **settings), X, y)
+    assert dropped.loss_curve_[-1] > plain.loss_curve_[-1]
+    # Predicting is the plain forward pass through the fitted weights.
+    A = X
+    for W, b in zip(dropped.coefs_[:-1], dropped.intercepts_[:-1]):
+        A = np.maximum(A @ W + b, 0)
+    Z = A @ dropped.coefs_[-1] + dropped.intercepts_[-1]
+    expected = np.exp(Z - Z.max(axis=1, keepdims=True))
+    expected /= expected.sum(axis=1, keepdims=True)
+    np.testing.assert_allclose(dropped.predict_proba(X), expected, rtol=1e-10)
+    # Same seed, same masks: dropout training is reproducible.
+    again = _fit_quietly(NeuronClassifier(dropout=(0.5, 0.2), **settings), X, y)
+    np.testing.assert_array_equal(again._params, dropped._params)
+
+
+@pytest.mark.parametrize(
+    "params, match",
+    [
+        ({"dropout": (0.1, 0.2, 0.3)}, "dropout has 3 entries but there are 2"),
+        ({"dropout": (0.1, 1.5)}, r"dropout rates must be in \[0, 1\)"),
+        ({"dropout": 0.2, "solver": "lbfgs"}, "dropout needs a stochastic solver"),
+        ({"dropout": 1.0}, "'dropout' parameter"),
+        ({"weight_init": "xavier"}, "'weight_init' parameter"),
+        ({"leaky_relu_slope": -0.1}, "'leaky_relu_slope' parameter"),
+    ],
+)
+def test_invalid_training_options(params, match):
+    X, y = load_iris(return_X_y=True)
+    with pytest.raises(ValueError, match=match):
+        NeuronClassifier(hidden_layer_sizes=(5, 5), **params).fit(X, y)
+
+
+@pytest.mark.parametrize("weight_init", ["he", "lecun", "auto"])
+def test_weight_init_changes_the_start(digits, weight_init):
+    X, y = digits
+    settings = {"max_iter": 1, "random_state": 0}
+    glorot = _fit_quietly(NeuronClassifier(**settings), X, y)
+    other = _fit_quietly(NeuronClassifier(weight_init=weight_init, **settings), X, y)
+    assert other.loss_curve_[0] != glorot.loss_curve_[0]
+
+
+def test_leaky_relu_slope_changes_the_model(digits):
+    X, y = digits
+    settings = {"activation": "leaky_relu", "max_iter": 2, "random_state": 0}
+    fits = [
+        _fit_quietly(NeuronClassifier(leaky_relu_slope=s, **settings), X, y)
+        for s in (0.01, 0.3)
+    ]
+    assert fits[0].loss_curve_ != fits[1].loss_curve_

@@ -138,3 +138,76 @@ def test_float32_network_computes_in_float32():
     workspace.loss_gradient(X, Y)
     assert params.dtype == workspace.grad.dtype == np.float32
     assert network.predict(params, X).dtype == np.float32
+
+
+@pytest.mark.parametrize("activation", sorted(ACTIVATIONS))
+def test_gradient_with_dropout_matches_central_differences(activation):
+    """With the masks held fixed, dropout is part of a differentiable function."""
+    rng = np.random.RandomState(0)
+    X, Y = rng.randn(8, 3), np.eye(3)[rng.randint(0, 3, 8)]
+    network = Network((3, 5, 4, 3), [activation] * 2, "softmax")
+    params = network.init_params(rng, np.float64)
+    workspace = Workspace(
+        network,
+        params.copy(),
+        8,
+        "log_loss",
+        0.1,
+        dropout=[0.5, 0.3],
+        rng=np.random.default_rng(0),
+    )
+    workspace.resample_dropout(8)
+    masks = [m.copy() for m, _ in workspace.dropout]
+    assert all(
+        set(np.unique(m)) == {0.0, 1 / (1 - r)} for m, r in zip(masks, [0.5, 0.3])
+    )
+
+    def loss_at(x):
+        workspace.params[...] = x
+        return workspace.loss_gradient(X, Y)
+
+    numerical = _central_differences(loss_at, params)
+    loss_at(params)
+    error = np.linalg.norm(workspace.grad - numerical) / np.linalg.norm(
+        workspace.grad + numerical
+    )
+    assert error < 1e-6
+    assert all(np.array_equal(m, d[0]) for m, d in zip(masks, workspace.dropout))
+
+
+def test_dropout_zeroes_units_in_the_rate_s_proportion():
+    network = Network((3, 400), ["identity"], "identity")
+    params = network.init_params(np.random.RandomState(0), np.float64)
+    workspace = Workspace(
+        network, params, 500, "squared_error", 0.0, [0.25], np.random.default_rng(0)
+    )
+    workspace.resample_dropout(500)
+    mask = workspace.dropout[0][0]
+    assert np.mean(mask == 0) == pytest.approx(0.25, abs=0.01)
+    assert np.mean(mask) == pytest.approx(1.0, abs=0.02)  # inverted: same expectation
+
+
+@pytest.mark.parametrize(
+    "scheme, half_width",
+    [
+        ("glorot", lambda i, o: np.sqrt(6 / (i + o))),
+        ("he", lambda i, o: np.sqrt(6 / i)),
+        ("lecun", lambda i, o: np.sqrt(3 / i)),
+    ],
+)
+def test_weight_init_draws_within_the_scheme_s_bounds(scheme, half_width):
+    network = Network((300, 200, 10), ["tanh"], "softmax")
+    params = network.init_params(np.random.RandomState(0), np.float64, scheme)
+    for W, b in zip(*network.unpack(params)):
+        bound = half_width(*W.shape)
+        assert np.abs(W).max() <= bound and np.abs(b).max() <= bound
+        # A uniform on [-c, c] has standard deviation c / sqrt(3).
+        assert W.std() == pytest.approx(bound / np.sqrt(3), rel=0.05)
+
+
+def test_auto_init_is_he_for_relu_layers_and_glorot_for_the_output():
+    network = Network((300, 200, 10), ["relu"], "softmax")
+    auto = network.init_params(np.random.RandomState(0), np.float64, "auto")
+    W, _ = network.unpack(auto)
+    assert W[0].std() == pytest.approx(np.sqrt(6 / 300) / np.sqrt(3), rel=0.05)
+    assert W[1].std() == pytest.approx(np.sqrt(6 / 210) / np.sqrt(3), rel=0.05)
