@@ -369,3 +369,64 @@ def test_leaky_relu_slope_changes_the_model(digits):
         for s in (0.01, 0.3)
     ]
     assert fits[0].loss_curve_ != fits[1].loss_curve_
+
+
+def test_zero_weights_equal_removed_samples_with_lbfgs(diabetes):
+    X, y = diabetes
+    weight = np.ones(len(y))
+    weight[::3] = 0
+    settings = {"solver": "lbfgs", "max_iter": 30, "random_state": 0}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        weighted = NeuronRegressor(**settings).fit(X, y, sample_weight=weight)
+        removed = NeuronRegressor(**settings).fit(X[weight > 0], y[weight > 0])
+    np.testing.assert_allclose(weighted._params, removed._params, rtol=1e-6, atol=1e-9)
+
+
+@pytest.mark.parametrize("Estimator", [NeuronClassifier, NeuronRegressor])
+def test_sample_weight_reaches_score_and_early_stopping(Estimator):
+    X, y = load_iris(return_X_y=True)
+    X = StandardScaler().fit_transform(X)
+    weight = np.where(y == 2, 10.0, 1.0)
+    est = Estimator(early_stopping=True, max_iter=30, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        est.fit(X, y, sample_weight=weight)
+    assert len(est.validation_scores_) == est.n_iter_
+    assert est.score(X, y, sample_weight=weight) != est.score(X, y)
+
+
+def test_partial_fit_after_an_early_stopping_fit():
+    """scikit-learn 1.9 raises a TypeError here (best_loss_ is None)."""
+    X, y = load_iris(return_X_y=True)
+    clf = _fit_quietly(NeuronClassifier(early_stopping=True, max_iter=5), X, y)
+    clf.set_params(early_stopping=False).partial_fit(X, y)
+    assert clf.n_iter_ == 1 and np.isfinite(clf.loss_)
+
+
+def test_lbfgs_honours_max_fun(diabetes):
+    X, y = diabetes
+    with pytest.warns(ConvergenceWarning, match="lbfgs failed to converge"):
+        reg = NeuronRegressor(solver="lbfgs", max_fun=7, random_state=0).fit(X, y)
+    assert reg.n_iter_ < 7
+
+
+def test_sample_weight_is_routed_through_grid_search():
+    import sklearn
+    from sklearn.model_selection import GridSearchCV
+
+    X, y = load_iris(return_X_y=True)
+    X = StandardScaler().fit_transform(X)
+    weight = np.where(y == 1, 0.0, 1.0)  # class 1 carries no weight at all
+    with sklearn.config_context(enable_metadata_routing=True):
+        clf = (
+            NeuronClassifier(max_iter=200, random_state=0)
+            .set_fit_request(sample_weight=True)
+            .set_score_request(sample_weight=False)
+        )
+        search = GridSearchCV(clf, {"alpha": [1e-4, 1e-2]}, cv=3)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            search.fit(X, y, sample_weight=weight)
+    # Trained without class 1's weight, the model all but never predicts it.
+    assert np.mean(search.predict(X[y == 1]) == 1) < 0.2
