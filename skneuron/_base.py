@@ -91,6 +91,10 @@ class BaseNeuron(BaseEstimator):
         "dropout": [Interval(Real, 0, 1, closed="left"), "array-like"],
         "weight_init": [StrOptions({"auto", *WEIGHT_INITS})],
         "leaky_relu_slope": [Interval(Real, 0, 1, closed="left")],
+        "dtype": [
+            StrOptions({"auto", "float32", "float64"}),
+            Options(type, {np.float32, np.float64}),
+        ],
     }
 
     # -- what the subclasses provide ------------------------------------------------
@@ -133,6 +137,13 @@ class BaseNeuron(BaseEstimator):
             )
         return value
 
+    def _compute_dtype(self):
+        """float32 for the stochastic solvers unless asked otherwise; float64 for
+        L-BFGS, whose line search needs loss values more exact than float32's."""
+        if self.dtype == "auto":
+            return np.float64 if self.solver == "lbfgs" else np.float32
+        return np.dtype(self.dtype).type
+
     def _batch_size(self, n_samples):
         if self.batch_size == "auto":
             return min(200, n_samples)
@@ -164,8 +175,10 @@ class BaseNeuron(BaseEstimator):
             dtype=(np.float64, np.float32),
             reset=first_pass,
         )
+        # At most one copy of X: to the compute dtype, and CSR for row batches.
+        X = X.astype(self._compute_dtype(), copy=False)
         if sp.issparse(X):
-            X = X.tocsr()  # row slicing, for batches
+            X = X.tocsr()
         if sample_weight is not None:
             sample_weight = _check_sample_weight(sample_weight, X, dtype=X.dtype)
         y, Y = self._encode_targets(y, first_pass, incremental)
@@ -365,9 +378,7 @@ class BaseNeuron(BaseEstimator):
         )
         if sp.issparse(X):
             X = X.tocsr()
-        return self._network.predict(
-            self._params, X.astype(self._params.dtype, copy=False)
-        )
+        return self._network.predict(self._params, X)
 
     # Views into the flat vector do not survive pickling or deep copies: drop them
     # and rebuild them from the vector when loading.

@@ -69,8 +69,8 @@ class NeuronClassifier(ClassifierMixin, BaseNeuron):
     >>> clf = make_pipeline(StandardScaler(), NeuronClassifier(random_state=0))
     >>> clf.fit(X, y).score(X, y)
     0.97...
-    >>> clf.predict_proba(X[:1]).round(2)
-    array([[1., 0., 0.]])
+    >>> clf.predict_proba(X[:1]).round(2).tolist()
+    [[1.0, 0.0, 0.0]]
     """
 
     _parameter_constraints: dict = {
@@ -110,6 +110,7 @@ class NeuronClassifier(ClassifierMixin, BaseNeuron):
         dropout=0.0,
         weight_init="glorot",
         leaky_relu_slope=0.01,
+        dtype="auto",
         loss="log_loss",
         class_weight=None,
     ):
@@ -141,6 +142,7 @@ class NeuronClassifier(ClassifierMixin, BaseNeuron):
         self.dropout = dropout
         self.weight_init = weight_init
         self.leaky_relu_slope = leaky_relu_slope
+        self.dtype = dtype
         self.loss = loss
         self.class_weight = class_weight
 

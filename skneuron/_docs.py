@@ -105,7 +105,15 @@ hidden_layer_sizes : array-like of shape (n_hidden_layers,) or int, default=(100
         family (relu, leaky_relu, elu, gelu, silu), Glorot elsewhere.
 
     leaky_relu_slope : float, default=0.01
-        Slope of ``"leaky_relu"`` below zero, in [0, 1)."""
+        Slope of ``"leaky_relu"`` below zero, in [0, 1).
+
+    dtype : {"auto", "float32", "float64"} or numpy float type, default="auto"
+        Floating-point type of the weights and computations, whatever the input's.
+        ``"auto"`` is float32 for the stochastic solvers, which average noisy
+        gradients anyway and run about twice as fast in single precision, and
+        float64 for ``"lbfgs"``, whose line search needs exact loss values.
+        Give ``"float64"`` for scikit-learn's MLP results to the last digits.
+        Predictions and probabilities are returned in float64 either way."""
 
 SHARED_ATTRIBUTES = """\
 loss_ : float

@@ -22,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.special import logsumexp, xlogy
+from scipy.special import xlogy
 
 
 @dataclass(frozen=True)
@@ -46,8 +46,16 @@ class Loss:
     gradient: Callable | None = None
 
 
+def _logsumexp(Z):
+    # log(sum(exp(z))) per row, shifted by the row maximum so exp never overflows;
+    # plain numpy, as scipy's version costs more than the rest of the loss.
+    Z_max = Z.max(axis=1, keepdims=True)
+    shifted = np.exp(Z - Z_max)
+    return Z_max[:, 0] + np.log(shifted.sum(axis=1))
+
+
 def _categorical_cross_entropy(Y, Z, A):
-    return logsumexp(Z, axis=1) * Y.sum(axis=1) - np.einsum("ij,ij->i", Y, Z)
+    return _logsumexp(Z) * Y.sum(axis=1) - np.einsum("ij,ij->i", Y, Z)
 
 
 def _binary_cross_entropy(Y, Z, A):

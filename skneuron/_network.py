@@ -170,15 +170,18 @@ class Network:
     def predict(self, params, X):
         """Output of the network for ``X``, computed in chunks of rows.
 
-        Allocates its own buffers, so concurrent calls on one model are safe.
+        Allocates its own buffers, so concurrent calls on one model are safe. Each
+        chunk is cast to the parameters' dtype on its own, so a large ``X`` of
+        another dtype is never copied whole.
         """
         W, b = self.unpack(params)
-        n = X.shape[0]
-        out = np.empty((n, self.layer_sizes[-1]), dtype=params.dtype)
-        Z, A = self.allocate(min(n, PREDICT_CHUNK_ROWS), params.dtype)
+        n, dtype = X.shape[0], params.dtype
+        # float64 out, whatever the compute dtype, as scikit-learn's API expects.
+        out = np.empty((n, self.layer_sizes[-1]))
+        Z, A = self.allocate(min(n, PREDICT_CHUNK_ROWS), dtype)
         for start in range(0, n, PREDICT_CHUNK_ROWS):
-            stop = min(start + PREDICT_CHUNK_ROWS, n)
-            out[start:stop] = self.forward(W, b, X[start:stop], Z, A)
+            chunk = X[start : start + PREDICT_CHUNK_ROWS].astype(dtype, copy=False)
+            out[start : start + chunk.shape[0]] = self.forward(W, b, chunk, Z, A)
         return out
 
 

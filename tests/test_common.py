@@ -1,5 +1,6 @@
 """scikit-learn's estimator checks on a table of configurations."""
 
+import numpy as np
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from skneuron import NeuronClassifier, NeuronRegressor
@@ -7,6 +8,8 @@ from skneuron import NeuronClassifier, NeuronRegressor
 ESTIMATORS = [
     NeuronClassifier(),
     NeuronRegressor(),
+    NeuronClassifier(dtype="float64"),
+    NeuronRegressor(dtype="float64"),
     NeuronClassifier(activation="tanh"),
     NeuronRegressor(activation=("gelu", "silu"), hidden_layer_sizes=(20, 10)),
     NeuronClassifier(loss="squared_error"),
@@ -41,6 +44,17 @@ def expected_failed_checks(estimator):
             "predictions fall in the weighted class, under the check's 87%"
         )
     reason = None
+    if estimator._compute_dtype() == np.float32:
+        expected["check_methods_subset_invariance"] = (
+            "float32 matrix products round differently for different numbers of "
+            "rows (BLAS picks other kernels): a row's output may move by a few "
+            "float32 ulps (~1e-7), the check's own tolerance; float64 passes"
+        )
+        reason = (
+            "computes in float32: repeated and weighted fits agree to float32 "
+            "rounding (1e-7 absolute, grown to 3e-4 over training), finer than the "
+            "check's rtol=1e-7 can see; the float64 entries of this table pass it"
+        )
     if estimator.early_stopping:
         reason = (
             "the validation split draws samples, not weights: a repeated sample may "
