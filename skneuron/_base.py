@@ -368,17 +368,39 @@ class BaseNeuron(BaseEstimator):
 
     def _forward(self, X):
         """Validated forward pass of ``X`` through the fitted network."""
-        check_is_fitted(self)
-        X = validate_data(
-            self,
-            X,
-            accept_sparse=["csr", "csc"],
-            dtype=(np.float64, np.float32),
-            reset=False,
-        )
-        if sp.issparse(X):
-            X = X.tocsr()
+        if not self._is_plain_valid_array(X):
+            check_is_fitted(self)
+            X = validate_data(
+                self,
+                X,
+                accept_sparse=["csr", "csc"],
+                dtype=(np.float64, np.float32),
+                reset=False,
+            )
+            if sp.issparse(X):
+                X = X.tocsr()
         return self._network.predict(self._params, X)
+
+    def _is_plain_valid_array(self, X):
+        """Whether ``X`` passes, cheaply, every check ``validate_data`` would make.
+
+        A float ndarray of the right shape, with finite values, for a model fitted
+        without feature names: the common case, whose full validation costs several
+        times a small network's forward pass. Anything else (lists, data frames,
+        sparse matrices, other dtypes, NaN or inf, wrong shapes, an unfitted model)
+        takes the full path, which raises scikit-learn's errors and warnings.
+        """
+        return (
+            type(X) is np.ndarray
+            and X.dtype in (np.float32, np.float64)
+            and X.ndim == 2
+            and X.shape[0] > 0
+            and hasattr(self, "_params")
+            and X.shape[1] == self.n_features_in_
+            and not hasattr(self, "feature_names_in_")
+            # A finite sum means finite values (an overflow only sends X the long way).
+            and np.isfinite(X.sum())
+        )
 
     # Views into the flat vector do not survive pickling or deep copies: drop them
     # and rebuild them from the vector when loading.

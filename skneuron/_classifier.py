@@ -254,8 +254,12 @@ class NeuronClassifier(ClassifierMixin, BaseNeuron):
         return y
 
     def _decode(self, outputs):
-        if outputs.shape[1] == 1:
-            outputs = outputs.ravel()
+        """Labels from network outputs, as ``LabelBinarizer.inverse_transform``."""
+        y_type = self._label_binarizer.y_type_
+        if y_type == "multiclass":
+            return self.classes_[outputs.argmax(axis=1)]
+        if y_type == "binary":
+            return self.classes_[(outputs[:, 0] > 0.5).astype(np.intp)]
         return self._label_binarizer.inverse_transform(outputs)
 
     def _score_outputs(self, outputs, y, sample_weight):

@@ -103,3 +103,32 @@ def test_partial_fit_rejects_unseen_labels():
     clf = NeuronClassifier().partial_fit(X, y, classes=[0, 1, 2])
     with pytest.raises(ValueError, match="classes not in classes_"):
         clf.partial_fit(X, y + 1)
+
+
+BAD_PREDICT_INPUTS = [
+    (_with(X, (2, 1), np.nan), ValueError, "Input X contains NaN"),
+    (_with(X, (2, 1), np.inf), ValueError, "Input X contains inf"),
+    (X[:, :3], ValueError, "X has 3 features"),
+    (X[0], ValueError, "Expected 2D array, got 1D array"),
+    (X[np.newaxis], ValueError, "Found array with dim 3"),
+    (X[:0], ValueError, "0 sample"),
+    (X.astype(complex), ValueError, "Complex data not supported"),
+]
+
+
+@pytest.mark.parametrize("Estimator", [NeuronClassifier, NeuronRegressor])
+@pytest.mark.parametrize(
+    "X_bad, error, match", BAD_PREDICT_INPUTS, ids=[m for *_, m in BAD_PREDICT_INPUTS]
+)
+def test_predict_rejects_what_scikit_learn_rejects(Estimator, X_bad, error, match):
+    """The light validation path for plain arrays lets nothing bad through."""
+    est = Estimator(max_iter=5).fit(X, y)
+    with pytest.raises(error, match=match):
+        est.predict(X_bad)
+
+
+def test_predict_before_fit_is_a_not_fitted_error():
+    from sklearn.exceptions import NotFittedError
+
+    with pytest.raises(NotFittedError):
+        NeuronClassifier().predict(X)

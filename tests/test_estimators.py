@@ -444,3 +444,32 @@ def test_sample_weight_is_routed_through_grid_search():
             search.fit(X, y, sample_weight=weight)
     # Trained without class 1's weight, the model all but never predicts it.
     assert np.mean(search.predict(X[y == 1]) == 1) < 0.2
+
+
+@pytest.mark.parametrize("kind", ["binary", "multiclass", "multilabel"])
+def test_label_decoding_equals_label_binarizer(kind):
+    from sklearn.preprocessing import LabelBinarizer
+
+    rng = np.random.RandomState(0)
+    y = {
+        "binary": np.array(["no", "yes"])[rng.randint(0, 2, 50)],
+        "multiclass": rng.randint(0, 4, 50) * 10,
+        "multilabel": rng.randint(0, 2, (50, 3)),
+    }[kind]
+    X = rng.randn(50, 3)
+    clf = _fit_quietly(NeuronClassifier(hidden_layer_sizes=(), max_iter=1), X, y)
+    outputs = rng.rand(50, clf.n_outputs_)
+    expected = (
+        LabelBinarizer()
+        .fit(y)
+        .inverse_transform(outputs.ravel() if clf.n_outputs_ == 1 else outputs)
+    )
+    np.testing.assert_array_equal(clf._decode(outputs), expected)
+
+
+def test_plain_arrays_and_other_inputs_predict_the_same(digits):
+    X, y = digits
+    clf = _fit_quietly(NeuronClassifier(max_iter=3, random_state=0), X, y)
+    expected = clf.predict_proba(X)
+    for other in (X.tolist(), np.asfortranarray(X), X.astype(np.float32)):
+        np.testing.assert_allclose(clf.predict_proba(other), expected, rtol=1e-6)
