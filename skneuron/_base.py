@@ -1,5 +1,6 @@
 """Shared estimator logic: parameters, validation, and fit orchestration."""
 
+import copy
 import inspect
 import warnings
 from contextlib import contextmanager
@@ -242,62 +243,30 @@ class BaseNeuron(BaseEstimator):
     def _run_stochastic(
         self, network, params, X, Y, y, sample_weight, loss, incremental, dropout
     ):
-        # One partial_fit call is one epoch on the data given: there is no run of
-        # epochs to stop early, so all of it is used for training.
-        early_stopping = self.early_stopping and not incremental
-        n_val = int(np.ceil(self.validation_fraction * X.shape[0]))
-        if early_stopping and n_val < 2:
-            warnings.warn(
-                f"early_stopping needs at least 2 validation samples, but "
-                f"validation_fraction={self.validation_fraction} of {X.shape[0]} "
-                "samples holds fewer: training on all of them, without early stopping.",
-                UserWarning,
-                stacklevel=4,
-            )
-            early_stopping = False
-        optimizer = self._optimizer()
-        if incremental and hasattr(self, "_optimizer_state"):
-            state = {k: np.copy(v) for k, v in self._optimizer_state.items()}
-            learning_rate = LearningRate(**vars(self._learning_rate))
-        else:
-            state = optimizer.init(params)
-            schedule = self.learning_rate if self.solver == "sgd" else "constant"
-            learning_rate = LearningRate(
-                self.learning_rate_init, schedule, self.power_t
-            )
+        optimizer, state, learning_rate = self._start_or_resume(params, incremental)
         plateau = Plateau(**vars(self._plateau))
-        validation_score = best_params = None
-        if early_stopping:
-            X, X_val, Y, y_val, sample_weight, sw_val = self._split_validation(
-                X, Y, y, sample_weight, n_val
-            )
-
-            def validation_score(params):
-                outputs = network.predict(params, X_val)
-                return self._score_outputs(outputs, y_val, sw_val)
-
-            best_params = params.copy()
-
-        n_samples = X.shape[0]
+        X, Y, sample_weight, validation_score = self._hold_out_validation(
+            network, X, Y, y, sample_weight, incremental
+        )
+        best_params = params.copy() if validation_score else None
         batches = BatchReader(
             X,
             Y,
             sample_weight,
-            self._batch_size(n_samples),
+            self._batch_size(X.shape[0]),
             self.shuffle,
             self._random_state,
         )
-        epochs_before = len(self.history_)
         # Drawn only when needed: without dropout, the random state serves the
         # shuffles exactly as scikit-learn's does.
         rng = None
         if any(dropout):
             rng = np.random.default_rng(self._random_state.randint(2**31 - 1))
-        workspace = Workspace(
-            network, params, batches.batch_size, loss, self.alpha, dropout, rng
-        )
+        epochs_before = len(self.history_)
         status = train(
-            workspace,
+            Workspace(
+                network, params, batches.batch_size, loss, self.alpha, dropout, rng
+            ),
             batches,
             optimizer,
             state,
@@ -312,10 +281,10 @@ class BaseNeuron(BaseEstimator):
         )
         if status == "diverged":
             raise ValueError(_DIVERGED.format(what="loss"))
-        if early_stopping:
+        if validation_score:
             params[...] = best_params
         self.n_iter_ = len(self.history_) - epochs_before
-        self.t_ += self.n_iter_ * n_samples
+        self.t_ += self.n_iter_ * X.shape[0]
         self.loss_ = self.history_[-1]["loss"]
         self._plateau = plateau
         self._optimizer_state = state
@@ -328,12 +297,44 @@ class BaseNeuron(BaseEstimator):
                 stacklevel=4,
             )
 
-    def _optimizer(self):
-        optimizer = OPTIMIZERS[self.solver]
-        names = inspect.signature(optimizer).parameters
-        return optimizer(**{name: getattr(self, name) for name in names})
+    def _start_or_resume(self, params, incremental):
+        """The optimizer, its state and the learning rate for this call.
 
-    def _split_validation(self, X, Y, y, sample_weight, n_val):
+        ``partial_fit`` resumes from copies of the previous call's state (so that a
+        failed call changes nothing); ``fit`` starts afresh, as scikit-learn does.
+        """
+        optimizer = self._optimizer()
+        if incremental and hasattr(self, "_optimizer_state"):
+            state = copy.deepcopy(self._optimizer_state)
+            learning_rate = copy.copy(self._learning_rate)
+        else:
+            state = optimizer.init(params)
+            schedule = self.learning_rate if self.solver == "sgd" else "constant"
+            learning_rate = LearningRate(
+                self.learning_rate_init, schedule, self.power_t
+            )
+        return optimizer, state, learning_rate
+
+    def _hold_out_validation(self, network, X, Y, y, sample_weight, incremental):
+        """Split off the early-stopping validation set, when there is one.
+
+        Returns the training part of ``X``, ``Y`` and ``sample_weight`` and a
+        function scoring parameters on the held-out part, or None.
+        """
+        # One partial_fit call is one epoch on the data given: there is no run of
+        # epochs to stop early, so all of it is used for training.
+        if not self.early_stopping or incremental:
+            return X, Y, sample_weight, None
+        n_val = int(np.ceil(self.validation_fraction * X.shape[0]))
+        if n_val < 2:
+            warnings.warn(
+                f"early_stopping needs at least 2 validation samples, but "
+                f"validation_fraction={self.validation_fraction} of {X.shape[0]} "
+                "samples holds fewer: training on all of them, without early stopping.",
+                UserWarning,
+                stacklevel=5,
+            )
+            return X, Y, sample_weight, None
         arrays = [X, Y, y] + ([] if sample_weight is None else [sample_weight])
         split = train_test_split(
             *arrays,
@@ -341,9 +342,19 @@ class BaseNeuron(BaseEstimator):
             test_size=n_val,
             stratify=self._stratify(y, n_val),
         )
-        X_train, X_val, Y_train, _, _, y_val = split[:6]
-        sw_train, sw_val = split[6:] if sample_weight is not None else (None, None)
-        return X_train, X_val, Y_train, y_val, sw_train, sw_val
+        X, X_val, Y, _, _, y_val = split[:6]
+        sample_weight, sw_val = split[6:] if sample_weight is not None else (None, None)
+
+        def validation_score(params):
+            outputs = network.predict(params, X_val)
+            return self._score_outputs(outputs, y_val, sw_val)
+
+        return X, Y, sample_weight, validation_score
+
+    def _optimizer(self):
+        optimizer = OPTIMIZERS[self.solver]
+        names = inspect.signature(optimizer).parameters
+        return optimizer(**{name: getattr(self, name) for name in names})
 
     def _set_fitted(self, network, params):
         """Publish the trained model: the flat vector and the attributes from it."""
