@@ -218,6 +218,11 @@ MEMORY = {
 }
 
 
+def workload_named(name):
+    """The workload called ``name``."""
+    return next(w for w in WORKLOADS if w.name == name)
+
+
 # -- data -----------------------------------------------------------------------------
 
 
@@ -622,7 +627,7 @@ def interleave(calls, repeats, allowance=None, pause=PAUSE):
 
 def warm_up(systems):
     """One tiny fit and predict per system: lazy imports, thread pools, caches."""
-    workload = WORKLOADS[0]
+    workload = workload_named("W1-wide-f64")
     data = load_data("digits", None)
     for system in systems:
         model = system.fit(workload, data.X_train[:300], data.y_train[:300], 2)
@@ -772,12 +777,17 @@ def peak_memory_mb(func):
 
 
 def run_memory(mode, systems):
-    """Peak extra memory of a W4-like ``fit`` and of a large W5-like ``predict``."""
+    """Peak extra memory of a W4-like ``fit`` and of a large W5-like ``predict``.
+
+    The fit is one epoch on ``MEMORY[mode]["fit_rows"]`` rows of W4's data (float64,
+    as a user passes it); the predict, of float32 random rows, uses a model trained
+    for one epoch on W5's quick data: its size, not its quality, matters here.
+    """
     sizes = MEMORY[mode]
     systems = [s for s in systems if isinstance(s, EstimatorSystem)]
-    fit_workload = WORKLOADS[4]
+    fit_workload = workload_named("W4-regression")
     fit_data = load_data(fit_workload.data, sizes["fit_rows"])
-    predict_workload = WORKLOADS[5]
+    predict_workload = workload_named("W5-predict")
     predict_data = workload_data(predict_workload, predict_workload.quick)
     X_big = np.random.default_rng(SEED).standard_normal(
         (sizes["predict_rows"], predict_data.X_train.shape[1]), dtype=np.float32
@@ -824,6 +834,11 @@ def format_time(seconds):
     if seconds >= 1e-3:
         return f"{seconds * 1e3:.1f} ms"
     return f"{seconds * 1e6:.0f} us"
+
+
+def format_share(share):
+    """A fraction as a percentage, or "n/a"."""
+    return "n/a" if share is None else f"{share:.0%}"
 
 
 def table_lines(rows):
@@ -883,6 +898,27 @@ def memory_lines(memory):
             f"| {m['peak_mb']:.1f} MB |"
         )
     return lines
+
+
+def cpu_busy(seconds=0.5):
+    """Fraction of the machine's CPU time that was busy over ``seconds``.
+
+    Read from ``/proc/stat`` (Linux); None elsewhere. Unlike the load average, a
+    decaying mean over a minute, it tells whether another process runs now.
+    """
+
+    def sample():
+        with open("/proc/stat") as stat:
+            fields = [int(v) for v in stat.readline().split()[1:]]
+        return sum(fields), fields[3] + fields[4]  # total, idle + iowait
+
+    try:
+        total_0, idle_0 = sample()
+        time.sleep(seconds)
+        total_1, idle_1 = sample()
+    except (OSError, ValueError, IndexError):
+        return None
+    return 1 - (idle_1 - idle_0) / max(total_1 - total_0, 1)
 
 
 def machine_info():
@@ -960,7 +996,6 @@ def write_outputs(out, mode, args, rows, memory, info, lines):
         "date": datetime.datetime.now(datetime.timezone.utc).isoformat(),
         "mode": mode,
         "arguments": vars(args),
-        "machine": machine_info(),
         "settings": {"seed": SEED, "test_size": TEST_SIZE, "alpha": ALPHA},
         "workloads": [asdict(w) for w in WORKLOADS],
         "results": [asdict(r) | {"median": r.median} for r in rows],
@@ -1042,26 +1077,36 @@ def main(argv=None):
     mode = "quick" if args.quick else "full"
     workloads = selected_workloads(args.only)
     names = ["skneuron", *(s for s in args.systems.split(",") if s != "skneuron")]
-    load_before = os.getloadavg()
+    busy_before = cpu_busy()
     with threadpool_limits(args.threads):
         systems = make_systems(names, args.threads)
         print(
             f"skneuron benchmark ({mode}): {', '.join(s.name for s in systems)}; "
-            f"{args.threads} threads; skneuron has a dtype parameter: {HAS_DTYPE}; "
-            f"load average {load_before[0]:.2f}",
+            f"{args.threads} threads; skneuron has a dtype parameter: {HAS_DTYPE}",
             flush=True,
         )
-        if load_before[0] > 0.5:
-            print("note: the machine is busy; timings will be noisy")
+        if busy_before is not None and busy_before > 0.2:
+            print(
+                f"note: the CPUs were {busy_before:.0%} busy before the start: "
+                "another process runs, and timings will be noisy"
+            )
+        blas = [p["filepath"] for p in threadpool_info() if p["user_api"] == "blas"]
+        if len(blas) > 1:
+            print(
+                f"note: {len(blas)} BLAS libraries loaded, each with its own threads:"
+            )
+            print("".join(f"  {path}\n" for path in blas), end="")
         warm_up(systems)
         rows = run_workloads(workloads, systems, args.quick)
         memory = [] if args.no_memory else run_memory(mode, systems)
+        machine = machine_info()  # inside the limits: the thread counts used
     elapsed = time.perf_counter() - started
-    load = {"before": load_before, "after": os.getloadavg()}
+    busy = {"before": busy_before, "after": cpu_busy()}
     lines = [
         f"skneuron benchmark, {mode} run, {datetime.date.today()}, "
         f"{os.cpu_count()} CPUs, {args.threads} threads, {elapsed:.0f} s, "
-        f"load average {load['before'][0]:.2f} before, {load['after'][0]:.2f} after",
+        f"CPUs busy before / after: {format_share(busy['before'])} / "
+        f"{format_share(busy['after'])}",
         "",
         *table_lines(rows),
     ]
@@ -1069,7 +1114,7 @@ def main(argv=None):
         lines += ["", *memory_lines(memory)]
     print()
     print("\n".join(lines))
-    info = {"elapsed_seconds": elapsed, "load_average": load}
+    info = {"machine": machine, "elapsed_seconds": elapsed, "cpu_busy": busy}
     paths = write_outputs(args.out, mode, args, rows, memory, info, lines)
     print("\nwrote " + ", ".join(str(p) for p in paths))
     return 0
