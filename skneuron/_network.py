@@ -23,7 +23,6 @@ from itertools import pairwise
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.linalg import get_blas_funcs
 
 from ._activations import OUTPUT_ACTIVATIONS, get_activation
 from ._losses import LOSSES
@@ -222,7 +221,8 @@ class Workspace:
         self.dZ = [np.empty_like(A) for A in self.A]
         self.loss = LOSSES[loss]
         self.alpha = alpha
-        self._axpy = get_blas_funcs("axpy", (params,))
+        # For the L2 term: numpy ufuncs, as scipy's BLAS brings a second thread pool.
+        self._scratch = np.empty(network.n_weights, dtype=params.dtype)
         self.rng = rng
         self.rates = list(dropout or [0.0] * (len(network.layer_sizes) - 2))
         self.dropout = [
@@ -296,7 +296,8 @@ class Workspace:
         if self.alpha:
             weights = self.params[: net.n_weights]
             loss += 0.5 * self.alpha * np.dot(weights, weights) / n_eff
-            self._axpy(weights, self.grad[: net.n_weights], a=self.alpha / n_eff)
+            np.multiply(weights, self.alpha / n_eff, out=self._scratch)
+            self.grad[: net.n_weights] += self._scratch
         return float(loss)
 
     def _backward_layer(self, l, X, dZ, n):

@@ -4,17 +4,13 @@ As in optax, an optimizer is a pair ``init(params) -> state`` and
 ``step(params, grad, state, learning_rate)``; the state is a plain dict of arrays and
 counters, so it pickles with the model and ``partial_fit`` resumes where it stopped.
 Unlike optax, ``step`` updates ``params`` in place and allocates nothing: each update
-is a handful of vectorized operations (BLAS ``axpy`` where it fits) over one vector.
+is a handful of numpy ufuncs over one vector, with a scratch vector in the state.
+They are ufuncs, not scipy's BLAS ``axpy``: scipy ships its own OpenBLAS, whose
+thread pool would fight numpy's for the cores in every batch.
 Learning-rate schedules and stopping live in the training loop, not here.
 """
 
 import numpy as np
-from scipy.linalg import get_blas_funcs
-
-
-def _axpy(x, y, a):
-    """``y += a * x`` in place, without a temporary."""
-    get_blas_funcs("axpy", (y,))(x, y, a=a)
 
 
 class SGD:
@@ -40,19 +36,21 @@ class SGD:
         self.nesterovs_momentum = nesterovs_momentum
 
     def init(self, params):
-        """Zero velocity."""
-        return {"velocity": np.zeros_like(params)}
+        """Zero velocity, and one scratch vector."""
+        return {"velocity": np.zeros_like(params), "scratch": np.empty_like(params)}
 
     def step(self, params, grad, state, learning_rate):
         """Update ``params`` in place from ``grad``."""
-        velocity = state["velocity"]
+        velocity, scratch = state["velocity"], state["scratch"]
+        np.multiply(grad, learning_rate, out=scratch)
         velocity *= self.momentum
-        _axpy(grad, velocity, -learning_rate)
+        velocity -= scratch
         if self.nesterovs_momentum:
-            _axpy(velocity, params, self.momentum)
-            _axpy(grad, params, -learning_rate)
+            params -= scratch
+            np.multiply(velocity, self.momentum, out=scratch)
         else:
-            params += velocity
+            np.copyto(scratch, velocity)
+        params += scratch
 
 
 class Adam:
@@ -92,15 +90,18 @@ class Adam:
         m, v, scratch = state["m"], state["v"], state["scratch"]
         state["t"] = t = state["t"] + 1
         m *= self.beta_1
-        _axpy(grad, m, 1 - self.beta_1)
+        np.multiply(grad, 1 - self.beta_1, out=scratch)
+        m += scratch
         v *= self.beta_2
-        np.square(grad, out=scratch)
-        _axpy(scratch, v, 1 - self.beta_2)
+        np.multiply(grad, grad, out=scratch)
+        scratch *= 1 - self.beta_2
+        v += scratch
         step_size = learning_rate * np.sqrt(1 - self.beta_2**t) / (1 - self.beta_1**t)
         np.sqrt(v, out=scratch)
         scratch += self.epsilon
         np.divide(m, scratch, out=scratch)
-        _axpy(scratch, params, -step_size)
+        scratch *= step_size
+        params -= scratch
 
 
 class RMSProp:
@@ -131,12 +132,14 @@ class RMSProp:
         """Update ``params`` in place from ``grad``."""
         v, scratch = state["v"], state["scratch"]
         v *= self.rho
-        np.square(grad, out=scratch)
-        _axpy(scratch, v, 1 - self.rho)
+        np.multiply(grad, grad, out=scratch)
+        scratch *= 1 - self.rho
+        v += scratch
         np.sqrt(v, out=scratch)
         scratch += self.epsilon
         np.divide(grad, scratch, out=scratch)
-        _axpy(scratch, params, -learning_rate)
+        scratch *= learning_rate
+        params -= scratch
 
 
 class AdamW(Adam):
