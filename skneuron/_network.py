@@ -22,7 +22,6 @@ layer ``i + 1``, so hidden layer ``h`` (0-based) is entry ``h``.
 from itertools import pairwise
 
 import numpy as np
-import scipy.sparse as sp
 
 from ._activations import OUTPUT_ACTIVATIONS, get_activation
 from ._losses import LOSSES
@@ -46,10 +45,10 @@ WEIGHT_INITS = {
 
 def _dot(A, W, out):
     """``out = A @ W`` for a dense or sparse ``A``, without allocating when dense."""
-    if sp.issparse(A):
-        out[...] = A @ W
-    else:
+    if isinstance(A, np.ndarray):  # cheaper than sp.issparse, once per layer and batch
         np.matmul(A, W, out=out)
+    else:
+        out[...] = A @ W
 
 
 class Network:
@@ -223,6 +222,7 @@ class Workspace:
         self.alpha = alpha
         # For the L2 term: numpy ufuncs, as scipy's BLAS brings a second thread pool.
         self._scratch = np.empty(network.n_weights, dtype=params.dtype)
+        self._ones = np.ones(batch_size, dtype=params.dtype)
         self.rng = rng
         self.rates = list(dropout or [0.0] * (len(network.layer_sizes) - 2))
         self.dropout = [
@@ -272,7 +272,7 @@ class Workspace:
 
         values = self.loss.values[net.output_activation](Y, Z_out, A_out)
         if sample_weight is None:
-            n_eff, loss = n, values.mean()
+            n_eff, loss = n, values.sum() / n
         else:
             n_eff = sample_weight.sum() if weight_total is None else weight_total
             loss = np.dot(sample_weight, values) / n_eff
@@ -307,11 +307,10 @@ class Workspace:
             A_prev = X
         else:
             A_prev = (self.dropout[l - 1][1] if dropped else self.A[l - 1])[:n]
-        if sp.issparse(A_prev):
-            self.dW[l][...] = A_prev.T @ dZ
-        else:
-            np.matmul(A_prev.T, dZ, out=self.dW[l])
-        np.sum(dZ, axis=0, out=self.db[l])
+        _dot(A_prev.T, dZ, out=self.dW[l])
+        # Column sums as a matrix-vector product: BLAS is faster than a ufunc
+        # reduction along axis 0.
+        np.matmul(self._ones[:n], dZ, out=self.db[l])
         if l > 0:
             dA = self.dZ[l - 1][:n]
             np.matmul(dZ, self.W[l].T, out=dA)
