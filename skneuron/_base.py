@@ -1,6 +1,7 @@
 """Shared estimator logic: parameters, validation, and fit orchestration."""
 
 import copy
+import functools
 import inspect
 import warnings
 from contextlib import contextmanager, nullcontext
@@ -13,7 +14,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
-from threadpoolctl import threadpool_limits
+from threadpoolctl import ThreadpoolController
 
 from . import _activations, _losses
 from ._compat import (
@@ -35,11 +36,18 @@ from ._training import BatchReader, LearningRate, Plateau, train
 _MIN_FLOPS_FOR_BLAS_THREADS = 2e7
 
 
+@functools.cache
+def _threadpools():
+    # Scanning the loaded libraries costs milliseconds, more than a small fit: do
+    # it once, at the first fit, when numpy's and scipy's BLAS are both loaded.
+    return ThreadpoolController()
+
+
 def _blas_threads(network, n_rows):
     """One BLAS thread while training a network whose products are small."""
     largest = 2 * n_rows * max(fan_in * fan_out for fan_in, fan_out in network.shapes)
     if largest < _MIN_FLOPS_FOR_BLAS_THREADS:
-        return threadpool_limits(limits=1, user_api="blas")
+        return _threadpools().limit(limits=1, user_api="blas")
     return nullcontext()
 
 
