@@ -1,8 +1,15 @@
 """skneuron: multi-layer perceptron estimators for scikit-learn, in numpy and scipy."""
 
+from ._base import InconsistentVersionWarning
 from ._classifier import NeuronClassifier
+from ._neuron import Neuron
 from ._regressor import NeuronRegressor
+from ._version import __version__
 
-__version__ = "0.1.0.dev0"
-
-__all__ = ["NeuronClassifier", "NeuronRegressor", "__version__"]
+__all__ = [
+    "InconsistentVersionWarning",
+    "Neuron",
+    "NeuronClassifier",
+    "NeuronRegressor",
+    "__version__",
+]

@@ -26,8 +26,10 @@ from ._compat import (
 )
 from ._lbfgs import fit_lbfgs
 from ._network import WEIGHT_INITS, Network, Workspace
+from ._neuron import Neuron
 from ._optimizers import OPTIMIZERS
 from ._training import BatchReader, LearningRate, Plateau, train
+from ._version import __version__
 
 # Below this many flops per matrix product, a second BLAS thread costs more in
 # wake-ups and spinning than it saves (measured on 2 cores: products of 4 MFLOP run
@@ -57,6 +59,15 @@ _DIVERGED = (
     "learning_rate_init."
 )
 ACTIVATION_NAMES = {*_activations.ACTIVATIONS, *_activations.ALIASES}
+
+
+class InconsistentVersionWarning(UserWarning):
+    """A model is loaded by another skneuron version than the one that saved it.
+
+    Its attributes were written by code that may have meant them differently:
+    predictions may be wrong, or loading may fail later. Refit, or load it with
+    the version in the message.
+    """
 
 
 @contextmanager
@@ -116,6 +127,7 @@ class BaseNeuron(BaseEstimator):
         "dropout": [Interval(Real, 0, 1, closed="left"), "array-like"],
         "weight_init": [StrOptions({"auto", *WEIGHT_INITS})],
         "leaky_relu_slope": [Interval(Real, 0, 1, closed="left")],
+        "callbacks": [list, tuple, None],
         "dtype": [
             StrOptions({"auto", "float32", "float64"}),
             Options(type, {np.float32, np.float64}),
@@ -303,7 +315,8 @@ class BaseNeuron(BaseEstimator):
                 samples_seen=self.t_,
                 validation_score=validation_score,
                 best_params=best_params,
-                verbose=self.verbose,
+                verbose=int(self.verbose),
+                on_epoch_end=self._epoch_end_callback(),
             )
         if status == "diverged":
             raise ValueError(_DIVERGED.format(what="loss"))
@@ -322,6 +335,20 @@ class BaseNeuron(BaseEstimator):
                 ConvergenceWarning,
                 stacklevel=4,
             )
+
+    def _epoch_end_callback(self):
+        """The user's callbacks as one function of the epoch record, or None."""
+        callbacks = list(self.callbacks or [])
+        for callback in callbacks:
+            if not callable(callback):
+                raise TypeError(
+                    f"callbacks must be callables taking (estimator, record), got "
+                    f"{callback!r}."
+                )
+        if not callbacks:
+            return None
+        # Every callback sees every epoch; any of them may ask to stop.
+        return lambda record: any([callback(self, record) for callback in callbacks])
 
     def _start_or_resume(self, params, incremental):
         """The optimizer, its state and the learning rate for this call.
@@ -388,6 +415,8 @@ class BaseNeuron(BaseEstimator):
         self._params = params
         self.coefs_, self.intercepts_ = network.unpack(params)
         self.n_layers_ = len(network.layer_sizes)
+        self.layer_sizes_ = network.layer_sizes
+        self.layer_activations_ = (*network.activations, network.output_activation)
         self.n_outputs_ = network.layer_sizes[-1]
         self.out_activation_ = network.output_activation
         self.loss_curve_ = [record["loss"] for record in self.history_]
@@ -418,6 +447,75 @@ class BaseNeuron(BaseEstimator):
                 X = X.tocsr()
         return self._network.predict(self._params, X)
 
+    def neuron(self, layer, index):
+        """One neuron of the fitted network, with copies of its weights and bias.
+
+        Parameters
+        ----------
+        layer : int
+            1 for the first hidden layer, up to ``n_layers_ - 1`` for the output
+            layer (layer 0 is the input, which has no neurons).
+        index : int
+            Position of the neuron in its layer, from 0 to
+            ``layer_sizes_[layer] - 1``.
+
+        Returns
+        -------
+        neuron : Neuron
+            Its ``forward`` on the outputs of layer ``layer - 1`` gives this
+            neuron's output. A neuron of a softmax output layer returns its logit
+            (activation ``"identity"``): softmax normalizes over the whole layer.
+        """
+        check_is_fitted(self)
+        if not 1 <= layer < self.n_layers_:
+            raise ValueError(
+                f"layer must be between 1 and {self.n_layers_ - 1} (layer 0 is the "
+                f"input), got {layer}."
+            )
+        if not 0 <= index < self.layer_sizes_[layer]:
+            raise ValueError(
+                f"index must be between 0 and {self.layer_sizes_[layer] - 1}: layer "
+                f"{layer} has {self.layer_sizes_[layer]} neurons, got {index}."
+            )
+        activation = self.layer_activations_[layer - 1]
+        return Neuron(
+            self.coefs_[layer - 1][:, index].copy(),
+            self.intercepts_[layer - 1][index],
+            "identity" if activation == "softmax" else activation,
+        )
+
+    def hidden_activations(self, X, layer=None):
+        """Outputs of the hidden layers for ``X``: the network as a feature extractor.
+
+        Parameters
+        ----------
+        X : {array-like, sparse matrix} of shape (n_samples, n_features)
+            The input data.
+        layer : int, default=None
+            A hidden layer, 1 to ``n_layers_ - 2``; None for all of them.
+
+        Returns
+        -------
+        activations : ndarray of shape (n_samples, layer_sizes_[layer]), or a list
+            of them, one per hidden layer, when ``layer`` is None.
+        """
+        check_is_fitted(self)
+        n_hidden = self.n_layers_ - 2
+        if layer is not None and not 1 <= layer <= n_hidden:
+            raise ValueError(
+                f"layer must be a hidden layer, between 1 and {n_hidden}, got {layer}."
+                if n_hidden
+                else "This network has no hidden layer."
+            )
+        X = validate_data(
+            self, X, accept_sparse=["csr"], dtype=(np.float64, np.float32), reset=False
+        )
+        X = X.astype(self._params.dtype, copy=False)
+        Z, A = self._network.allocate(X.shape[0], self._params.dtype)
+        self._network.forward(*self._network.unpack(self._params), X, Z, A)
+        hidden = [a.astype(np.float64) for a in A[:-1]]
+        return hidden if layer is None else hidden[layer - 1]
+
     def _is_plain_valid_array(self, X):
         """Whether ``X`` passes, cheaply, every check ``validate_data`` would make.
 
@@ -445,9 +543,19 @@ class BaseNeuron(BaseEstimator):
         state = super().__getstate__()
         state.pop("coefs_", None)
         state.pop("intercepts_", None)
+        state["_skneuron_version"] = __version__
         return state
 
     def __setstate__(self, state):
+        saved_by = state.pop("_skneuron_version", "unknown")
+        if saved_by != __version__:
+            warnings.warn(
+                f"Loading {type(self).__name__} saved by skneuron {saved_by} with "
+                f"skneuron {__version__}: this might give wrong results or fail. "
+                "Refit it, or load it with the version that saved it.",
+                InconsistentVersionWarning,
+                stacklevel=2,
+            )
         super().__setstate__(state)
         if "_params" in state:
             self.coefs_, self.intercepts_ = self._network.unpack(self._params)

@@ -110,6 +110,7 @@ class NeuronClassifier(ClassifierMixin, BaseNeuron):
         dropout=0.0,
         weight_init="glorot",
         leaky_relu_slope=0.01,
+        callbacks=None,
         dtype="auto",
         loss="log_loss",
         class_weight=None,
@@ -142,6 +143,7 @@ class NeuronClassifier(ClassifierMixin, BaseNeuron):
         self.dropout = dropout
         self.weight_init = weight_init
         self.leaky_relu_slope = leaky_relu_slope
+        self.callbacks = callbacks
         self.dtype = dtype
         self.loss = loss
         self.class_weight = class_weight

@@ -51,8 +51,10 @@ hidden_layer_sizes : array-like of shape (n_hidden_layers,) or int, default=(100
         least ``tol`` for more than ``n_iter_no_change`` consecutive epochs. For
         L-BFGS, the tolerance on the projected gradient.
 
-    verbose : bool, default=False
-        Print one line per epoch.
+    verbose : bool or int, default=False
+        ``1`` or True: print one line per epoch (loss, validation score, seconds).
+        ``2``: a progress bar over epochs, when tqdm is installed
+        (``pip install "skneuron[progress]"``); lines otherwise.
 
     warm_start : bool, default=False
         Reuse the weights of the previous fit as the starting point.
@@ -107,6 +109,15 @@ hidden_layer_sizes : array-like of shape (n_hidden_layers,) or int, default=(100
     leaky_relu_slope : float, default=0.01
         Slope of ``"leaky_relu"`` below zero, in [0, 1).
 
+    callbacks : list of callables, default=None
+        Called after every epoch of the stochastic solvers as ``callback(estimator,
+        record)``, ``record`` being a copy of that epoch's entry in ``history_``
+        (``epoch``, ``loss``, ``validation_score``, ``learning_rate``, ``seconds``).
+        A callback that returns True stops training after that epoch, without a
+        ``ConvergenceWarning``. The estimator's fitted attributes are those of the
+        previous fit until this one ends. To pickle the model, use picklable
+        callables (module-level functions or objects), not lambdas.
+
     dtype : {"auto", "float32", "float64"} or numpy float type, default="auto"
         Floating-point type of the weights and computations, whatever the input's.
         ``"auto"`` is float32 for the stochastic solvers, which average noisy
@@ -156,6 +167,13 @@ loss_ : float
 
     n_layers_ : int
         Number of layers, input and output included.
+
+    layer_sizes_ : tuple of int
+        Units per layer, from the input (``n_features_in_``) to the output.
+
+    layer_activations_ : tuple of str
+        Activation of each layer after the input: the hidden ones, then the
+        output activation.
 
     n_outputs_ : int
         Number of outputs.

@@ -93,6 +93,7 @@ class NeuronRegressor(RegressorMixin, BaseNeuron):
         dropout=0.0,
         weight_init="glorot",
         leaky_relu_slope=0.01,
+        callbacks=None,
         dtype="auto",
     ):
         self.loss = loss
@@ -124,6 +125,7 @@ class NeuronRegressor(RegressorMixin, BaseNeuron):
         self.dropout = dropout
         self.weight_init = weight_init
         self.leaky_relu_slope = leaky_relu_slope
+        self.callbacks = callbacks
         self.dtype = dtype
 
     @_fit_context(prefer_skip_nested_validation=True)

@@ -157,6 +157,7 @@ def train(
     validation_score=None,
     best_params=None,
     verbose=False,
+    on_epoch_end=None,
 ):
     """Run epochs until a stopping rule fires or ``max_epochs`` are done.
 
@@ -182,44 +183,84 @@ def train(
         ``validation_score(params) -> float``, higher is better.
     best_params : ndarray or None
         With ``validation_score``: receives the parameters of the best epoch.
-    verbose : bool
-        Print one line per epoch.
+    verbose : int
+        1: print one line per epoch; 2: a progress bar (tqdm, when installed).
+    on_epoch_end : callable or None
+        ``on_epoch_end(record) -> bool``, after each epoch; True stops training.
 
     Returns
     -------
-    status : {"converged", "max_iter", "diverged"}
-        Why training stopped: the plateau rule, the epoch limit, or a non-finite
-        loss (the parameters are then not usable).
+    status : {"converged", "max_iter", "diverged", "stopped"}
+        Why training stopped: the plateau rule, the epoch limit, a non-finite loss
+        (the parameters are then not usable), or ``on_epoch_end``.
     """
-    for _ in range(max_epochs):
-        start = time.perf_counter()
-        rate = learning_rate.current
-        loss = run_epoch(workspace, batches, optimizer, state, rate)
-        samples_seen += batches.n_samples
-        record = {
-            "epoch": len(history) + 1,
-            "loss": loss,
-            "validation_score": None,
-            "learning_rate": rate,
-        }
-        if not np.isfinite(loss):
-            return "diverged"
-        if validation_score is None:
-            plateau.update(-loss)
-        else:
-            record["validation_score"] = score = validation_score(workspace.params)
-            if plateau.update(score):
-                best_params[...] = workspace.params
-        record["seconds"] = time.perf_counter() - start
-        history.append(record)
-        if verbose:
+    progress = Progress(verbose, max_epochs)
+    try:
+        for _ in range(max_epochs):
+            start = time.perf_counter()
+            rate = learning_rate.current
+            loss = run_epoch(workspace, batches, optimizer, state, rate)
+            samples_seen += batches.n_samples
+            record = {
+                "epoch": len(history) + 1,
+                "loss": loss,
+                "validation_score": None,
+                "learning_rate": rate,
+            }
+            if not np.isfinite(loss):
+                return "diverged"
+            if validation_score is None:
+                plateau.update(-loss)
+            else:
+                record["validation_score"] = score = validation_score(workspace.params)
+                if plateau.update(score):
+                    best_params[...] = workspace.params
+            record["seconds"] = time.perf_counter() - start
+            history.append(record)
+            progress.report(record)
+            if on_epoch_end is not None and on_epoch_end(dict(record)):
+                return "stopped"
+            learning_rate.epoch_end(samples_seen)
+            if plateau.exhausted:
+                if not learning_rate.reduce_on_plateau():
+                    return "converged"
+                plateau.count = 0
+        return "max_iter"
+    finally:
+        progress.close()
+
+
+class Progress:
+    """Reports epochs: a line each (``verbose=1``) or a tqdm bar (``verbose>=2``).
+
+    Without tqdm installed, ``verbose>=2`` falls back to lines.
+    """
+
+    def __init__(self, verbose, total):
+        self.verbose = verbose
+        self.bar = None
+        if verbose >= 2:
+            try:
+                from tqdm.auto import tqdm
+            except ImportError:
+                return
+            self.bar = tqdm(total=total, unit="epoch", leave=True)
+
+    def report(self, record):
+        """Show one epoch."""
+        if self.bar is not None:
+            postfix = {"loss": f"{record['loss']:.4g}"}
+            if record["validation_score"] is not None:
+                postfix["validation"] = f"{record['validation_score']:.4g}"
+            self.bar.set_postfix(postfix, refresh=False)
+            self.bar.update()
+        elif self.verbose:
             print(_format_record(record))
-        learning_rate.epoch_end(samples_seen)
-        if plateau.exhausted:
-            if not learning_rate.reduce_on_plateau():
-                return "converged"
-            plateau.count = 0
-    return "max_iter"
+
+    def close(self):
+        """Close the bar, if any."""
+        if self.bar is not None:
+            self.bar.close()
 
 
 def _format_record(record):

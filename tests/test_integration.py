@@ -113,3 +113,20 @@ def test_partial_fit_runs_one_epoch_each_call(cancer):
         clf.partial_fit(X, y, classes=[0, 1])
     assert clf.n_iter_ == 1 and len(clf.loss_curve_) == 3 and clf.t_ == 3 * len(X)
     assert clf.loss_curve_[-1] < clf.loss_curve_[0]
+
+
+def test_loading_a_model_of_another_version_warns(monkeypatch):
+    import skneuron
+    from skneuron import _base
+
+    X, y = load_breast_cancer(return_X_y=True)
+    clf = NeuronClassifier(max_iter=2).fit(X, y)
+    monkeypatch.setattr(_base, "__version__", "0.0.1")
+    saved = pickle.dumps(clf)
+    monkeypatch.undo()
+    with pytest.warns(skneuron.InconsistentVersionWarning, match="skneuron 0.0.1"):
+        loaded = pickle.loads(saved)
+    np.testing.assert_array_equal(loaded.predict(X), clf.predict(X))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", skneuron.InconsistentVersionWarning)
+        pickle.loads(pickle.dumps(clf))  # same version: silent
