@@ -2,11 +2,25 @@
 
 from ._base import InconsistentVersionWarning
 from ._classifier import NeuronClassifier
+from ._network import Network
 from ._neuron import Neuron
 from ._regressor import NeuronRegressor
+from ._training import LearningRate, Plateau
 from ._version import __version__
 
+TRUSTED_TYPES = [
+    f"{cls.__module__}.{cls.__qualname__}"
+    for cls in (NeuronClassifier, NeuronRegressor, Network, LearningRate, Plateau)
+]
+"""The types a fitted skneuron model is made of, beyond what skops trusts already.
+
+Pass them to ``skops.io.load(file, trusted=skneuron.TRUSTED_TYPES)``: they hold
+numbers, arrays and names only, never code.
+"""
+del Network, LearningRate, Plateau
+
 __all__ = [
+    "TRUSTED_TYPES",
     "InconsistentVersionWarning",
     "Neuron",
     "NeuronClassifier",

@@ -75,14 +75,31 @@ class Network:
         self.layer_sizes = tuple(int(n) for n in layer_sizes)
         self.activations = tuple(activations)
         self.output_activation = output_activation
-        self.functions = [get_activation(a, leaky_relu_slope) for a in activations]
-        self.functions.append(OUTPUT_ACTIVATIONS[output_activation])
+        self.leaky_relu_slope = float(leaky_relu_slope)
+        self._resolve_functions()
         self.shapes = list(pairwise(self.layer_sizes))
         sizes = [fan_in * fan_out for fan_in, fan_out in self.shapes]
         sizes += [fan_out for _, fan_out in self.shapes]
         self._bounds = np.cumsum([0, *sizes]).tolist()
         self.n_weights = self._bounds[len(self.shapes)]
         self.n_params = self._bounds[-1]
+
+    def _resolve_functions(self):
+        self.functions = [
+            get_activation(name, self.leaky_relu_slope) for name in self.activations
+        ]
+        self.functions.append(OUTPUT_ACTIVATIONS[self.output_activation])
+
+    # A saved network holds names and numbers only, never functions, so that loading
+    # one (with pickle or skops) trusts no code: the functions are looked up again.
+    def __getstate__(self):
+        state = dict(self.__dict__)
+        del state["functions"]
+        return state
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        self._resolve_functions()
 
     def unpack(self, flat):
         """Per-layer views ``(W, b)`` of a flat parameter or gradient vector."""
