@@ -24,9 +24,9 @@ from ._compat import (
     _check_optimize_result,
     _check_sample_weight,
 )
+from ._introspection import IntrospectionMixin
 from ._lbfgs import fit_lbfgs
 from ._network import WEIGHT_INITS, Network, Workspace
-from ._neuron import Neuron
 from ._optimizers import OPTIMIZERS
 from ._training import BatchReader, LearningRate, Plateau, train
 from ._version import __version__
@@ -86,7 +86,7 @@ def _rollback_on_error(estimator):
         raise
 
 
-class BaseNeuron(BaseEstimator):
+class BaseNeuron(IntrospectionMixin, BaseEstimator):
     """Logic shared by :class:`NeuronClassifier` and :class:`NeuronRegressor`."""
 
     _parameter_constraints: dict = {
@@ -446,75 +446,6 @@ class BaseNeuron(BaseEstimator):
             if sp.issparse(X):
                 X = X.tocsr()
         return self._network.predict(self._params, X)
-
-    def neuron(self, layer, index):
-        """One neuron of the fitted network, with copies of its weights and bias.
-
-        Parameters
-        ----------
-        layer : int
-            1 for the first hidden layer, up to ``n_layers_ - 1`` for the output
-            layer (layer 0 is the input, which has no neurons).
-        index : int
-            Position of the neuron in its layer, from 0 to
-            ``layer_sizes_[layer] - 1``.
-
-        Returns
-        -------
-        neuron : Neuron
-            Its ``forward`` on the outputs of layer ``layer - 1`` gives this
-            neuron's output. A neuron of a softmax output layer returns its logit
-            (activation ``"identity"``): softmax normalizes over the whole layer.
-        """
-        check_is_fitted(self)
-        if not 1 <= layer < self.n_layers_:
-            raise ValueError(
-                f"layer must be between 1 and {self.n_layers_ - 1} (layer 0 is the "
-                f"input), got {layer}."
-            )
-        if not 0 <= index < self.layer_sizes_[layer]:
-            raise ValueError(
-                f"index must be between 0 and {self.layer_sizes_[layer] - 1}: layer "
-                f"{layer} has {self.layer_sizes_[layer]} neurons, got {index}."
-            )
-        activation = self.layer_activations_[layer - 1]
-        return Neuron(
-            self.coefs_[layer - 1][:, index].copy(),
-            self.intercepts_[layer - 1][index],
-            "identity" if activation == "softmax" else activation,
-        )
-
-    def hidden_activations(self, X, layer=None):
-        """Outputs of the hidden layers for ``X``: the network as a feature extractor.
-
-        Parameters
-        ----------
-        X : {array-like, sparse matrix} of shape (n_samples, n_features)
-            The input data.
-        layer : int, default=None
-            A hidden layer, 1 to ``n_layers_ - 2``; None for all of them.
-
-        Returns
-        -------
-        activations : ndarray of shape (n_samples, layer_sizes_[layer]), or a list
-            of them, one per hidden layer, when ``layer`` is None.
-        """
-        check_is_fitted(self)
-        n_hidden = self.n_layers_ - 2
-        if layer is not None and not 1 <= layer <= n_hidden:
-            raise ValueError(
-                f"layer must be a hidden layer, between 1 and {n_hidden}, got {layer}."
-                if n_hidden
-                else "This network has no hidden layer."
-            )
-        X = validate_data(
-            self, X, accept_sparse=["csr"], dtype=(np.float64, np.float32), reset=False
-        )
-        X = X.astype(self._params.dtype, copy=False)
-        Z, A = self._network.allocate(X.shape[0], self._params.dtype)
-        self._network.forward(*self._network.unpack(self._params), X, Z, A)
-        hidden = [a.astype(np.float64) for a in A[:-1]]
-        return hidden if layer is None else hidden[layer - 1]
 
     def _is_plain_valid_array(self, X):
         """Whether ``X`` passes, cheaply, every check ``validate_data`` would make.
