@@ -320,6 +320,19 @@ class BaseNeuron(IntrospectionMixin, BaseEstimator):
             )
         if status == "diverged":
             raise ValueError(_DIVERGED.format(what="loss"))
+        if status == "interrupted":
+            warnings.warn(
+                f"Training interrupted by the user after {len(self.history_) - epochs_before} "
+                "epochs: the model keeps the weights of the last completed epoch"
+                + (
+                    ", or the best one by validation score."
+                    if validation_score
+                    else "."
+                )
+                + " It is fitted and predicts.",
+                UserWarning,
+                stacklevel=4,
+            )
         if validation_score:
             params[...] = best_params
         self.n_iter_ = len(self.history_) - epochs_before

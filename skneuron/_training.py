@@ -190,11 +190,17 @@ def train(
 
     Returns
     -------
-    status : {"converged", "max_iter", "diverged", "stopped"}
+    status : {"converged", "max_iter", "diverged", "stopped", "interrupted"}
         Why training stopped: the plateau rule, the epoch limit, a non-finite loss
-        (the parameters are then not usable), or ``on_epoch_end``.
+        (the parameters are then not usable), ``on_epoch_end``, or a
+        ``KeyboardInterrupt`` after at least one epoch, the parameters being then
+        those of the last completed epoch. An interrupt before that propagates.
     """
     progress = Progress(verbose, max_epochs)
+    # The parameters as of the last completed epoch: an interrupt may land in the
+    # middle of an optimizer step.
+    completed = workspace.params.copy()
+    epochs_before = len(history)
     try:
         for _ in range(max_epochs):
             start = time.perf_counter()
@@ -217,6 +223,7 @@ def train(
                     best_params[...] = workspace.params
             record["seconds"] = time.perf_counter() - start
             history.append(record)
+            completed[...] = workspace.params
             progress.report(record)
             if on_epoch_end is not None and on_epoch_end(dict(record)):
                 return "stopped"
@@ -226,6 +233,11 @@ def train(
                     return "converged"
                 plateau.count = 0
         return "max_iter"
+    except KeyboardInterrupt:
+        if len(history) == epochs_before:
+            raise  # no epoch completed: nothing worth keeping
+        workspace.params[...] = completed
+        return "interrupted"
     finally:
         progress.close()
 

@@ -1,0 +1,116 @@
+"""Interruption, determinism and concurrency."""
+
+import _thread
+import pickle
+import threading
+import warnings
+
+import numpy as np
+import pytest
+from sklearn.datasets import load_digits
+from sklearn.exceptions import ConvergenceWarning
+
+from skneuron import NeuronClassifier, NeuronRegressor
+
+X, y = load_digits(return_X_y=True)
+X = X / 16
+
+
+def _interrupt_at(epoch):
+    def callback(estimator, record):
+        if record["epoch"] == epoch:
+            raise KeyboardInterrupt
+
+    return callback
+
+
+def test_interrupt_keeps_the_last_completed_epoch():
+    with pytest.warns(UserWarning, match="interrupted by the user after 3 epochs"):
+        clf = NeuronClassifier(
+            callbacks=[_interrupt_at(3)], max_iter=50, random_state=0
+        )
+        clf.fit(X, y)
+    assert clf.n_iter_ == 3 and len(clf.loss_curve_) == 3
+    assert np.isfinite(clf._params).all()
+    # Interrupted after epoch 3 = trained for exactly 3 epochs.
+    three = NeuronClassifier(max_iter=3, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        three.fit(X, y)
+    np.testing.assert_array_equal(clf._params, three._params)
+    assert clf.score(X, y) == three.score(X, y)
+
+
+def test_interrupt_with_early_stopping_keeps_the_best_epoch():
+    clf = NeuronClassifier(
+        early_stopping=True, callbacks=[_interrupt_at(6)], max_iter=50, random_state=0
+    )
+    with pytest.warns(UserWarning, match="the best one by validation score"):
+        clf.fit(X, y)
+    assert clf.n_iter_ == 6
+    assert clf.best_validation_score_ == max(clf.validation_scores_)
+
+
+def test_interrupt_by_a_signal_mid_training():
+    """A real KeyboardInterrupt, raised in the main thread while it trains."""
+    clf = NeuronRegressor(hidden_layer_sizes=(64,), max_iter=100_000, tol=0)
+    timer = threading.Timer(0.5, _thread.interrupt_main)
+    timer.start()
+    try:
+        with pytest.warns(UserWarning, match="interrupted by the user"):
+            clf.fit(X, y.astype(float))
+    finally:
+        timer.cancel()
+    assert clf.n_iter_ >= 1 and np.isfinite(clf.predict(X)).all()
+
+
+def test_interrupt_before_any_epoch_leaves_the_model_as_it_was(monkeypatch):
+    from skneuron import _network
+
+    clf = NeuronClassifier(max_iter=2, warm_start=True).fit(X, y)
+    before = clf._params.copy()
+
+    def interrupt(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(_network.Workspace, "loss_gradient", interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        clf.fit(X, y)
+    np.testing.assert_array_equal(clf._params, before)
+    assert clf.n_iter_ == 2
+
+
+@pytest.mark.parametrize("solver", ["adam", "sgd", "lbfgs"])
+def test_same_seed_gives_bit_identical_weights(solver):
+    fits = []
+    for _ in range(2):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            clf = NeuronClassifier(solver=solver, max_iter=5, random_state=7)
+            fits.append(clf.fit(X, y))
+    np.testing.assert_array_equal(fits[0]._params, fits[1]._params)
+    loaded = pickle.loads(pickle.dumps(fits[0]))
+    np.testing.assert_array_equal(loaded._params, fits[0]._params)
+    np.testing.assert_array_equal(loaded.predict_proba(X), fits[1].predict_proba(X))
+
+
+def test_predict_from_several_threads_at_once():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        clf = NeuronClassifier(hidden_layer_sizes=(256, 128), max_iter=3).fit(X, y)
+    chunks = np.array_split(np.tile(X, (4, 1)), 16)
+    serial = [clf.predict_proba(chunk) for chunk in chunks]
+    results = [None] * len(chunks)
+    barrier = threading.Barrier(8)
+
+    def work(i):
+        barrier.wait() if i < 8 else None
+        results[i] = clf.predict_proba(chunks[i])
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(len(chunks))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for expected, got in zip(serial, results):
+        np.testing.assert_array_equal(got, expected)
