@@ -38,6 +38,11 @@ from ._version import __version__
 _MIN_FLOPS_FOR_BLAS_THREADS = 2e7
 
 
+def _has_finite_sum(X):
+    with np.errstate(over="ignore", invalid="ignore"):
+        return np.isfinite(X.sum())
+
+
 @functools.cache
 def _threadpools():
     # Scanning the loaded libraries costs milliseconds, more than a small fit: do
@@ -322,8 +327,9 @@ class BaseNeuron(IntrospectionMixin, BaseEstimator):
             raise ValueError(_DIVERGED.format(what="loss"))
         if status == "interrupted":
             warnings.warn(
-                f"Training interrupted by the user after {len(self.history_) - epochs_before} "
-                "epochs: the model keeps the weights of the last completed epoch"
+                "Training interrupted by the user after "
+                f"{len(self.history_) - epochs_before} epochs: the model keeps the "
+                "weights of the last completed epoch"
                 + (
                     ", or the best one by validation score."
                     if validation_score
@@ -478,7 +484,7 @@ class BaseNeuron(IntrospectionMixin, BaseEstimator):
             and X.shape[1] == self.n_features_in_
             and not hasattr(self, "feature_names_in_")
             # A finite sum means finite values (an overflow only sends X the long way).
-            and np.isfinite(X.sum())
+            and _has_finite_sum(X)
         )
 
     # Views into the flat vector do not survive pickling or deep copies: drop them

@@ -51,6 +51,20 @@ def _dot(A, W, out):
         out[...] = A @ W
 
 
+def _saturate(A, W):
+    r"""Clip ``A`` so that every entry of ``A @ W`` is finite in ``W``'s dtype.
+
+    With :math:`|a| \le s` and :math:`|w| \le m`, a weighted sum of ``fan_in`` terms
+    is at most :math:`fan_{in}\, s\, m`, a quarter of the largest float for
+    :math:`s = \max / (4\, fan_{in} (m + 1))`, which leaves room for the bias.
+    Only used when a plain forward pass overflowed: it allocates.
+    """
+    if not isinstance(A, np.ndarray):
+        A = A.toarray()
+    limit = np.finfo(W.dtype).max / (4 * W.shape[0] * (np.abs(W).max() + 1))
+    return np.clip(A, -limit, limit).astype(W.dtype, copy=False)
+
+
 class Network:
     """Architecture of a multi-layer perceptron and the layout of its parameters.
 
@@ -160,18 +174,21 @@ class Network:
             Z.append(np.empty_like(A[-1]) if needs_z else A[-1])
         return Z, A
 
-    def forward(self, W, b, X, Z, A, dropout=None):
+    def forward(self, W, b, X, Z, A, dropout=None, saturate=False):
         """Forward pass of ``X`` through the network into the buffers ``Z``, ``A``.
 
         ``Z`` and ``A`` are lists of buffers for layers ``1 .. L`` with at least
         ``len(X)`` rows; only their first ``len(X)`` rows are written. ``dropout``,
         during training only, lists per hidden layer None or a pair ``(mask,
         dropped)``: the next layer then reads ``dropped = A * mask``, and ``A`` stays
-        intact for the backward pass.
+        intact for the backward pass. ``saturate`` clips each layer's input so that
+        its weighted sums stay finite, see :func:`_saturate`.
         """
         n = X.shape[0]
         A_prev = X
         for l, function in enumerate(self.functions):
+            if saturate:
+                A_prev = _saturate(A_prev, W[l])
             Z_l, A_l = Z[l][:n], A[l][:n]
             _dot(A_prev, W[l], out=Z_l)
             Z_l += b[l]
@@ -194,9 +211,15 @@ class Network:
         # float64 out, whatever the compute dtype, as scikit-learn's API expects.
         out = np.empty((n, self.layer_sizes[-1]))
         Z, A = self.allocate(min(n, PREDICT_CHUNK_ROWS), dtype)
-        for start in range(0, n, PREDICT_CHUNK_ROWS):
-            chunk = X[start : start + PREDICT_CHUNK_ROWS].astype(dtype, copy=False)
-            out[start : start + chunk.shape[0]] = self.forward(W, b, chunk, Z, A)
+        # Overflow is checked below, on the outputs: no numpy warnings for it.
+        with np.errstate(over="ignore", invalid="ignore"):
+            for start in range(0, n, PREDICT_CHUNK_ROWS):
+                rows = X[start : start + PREDICT_CHUNK_ROWS]
+                chunk = self.forward(W, b, rows.astype(dtype, copy=False), Z, A)
+                if not np.isfinite(chunk).all():
+                    # Inputs too large for the dtype and the weights: saturate them.
+                    chunk = self.forward(W, b, rows, Z, A, saturate=True)
+                out[start : start + rows.shape[0]] = chunk
         return out
 
 

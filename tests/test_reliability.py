@@ -114,3 +114,40 @@ def test_predict_from_several_threads_at_once():
         thread.join()
     for expected, got in zip(serial, results):
         np.testing.assert_array_equal(got, expected)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("scale", [1e30, 1e300, -1e300])
+def test_predictions_are_finite_for_any_finite_input(dtype, scale):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        clf = NeuronClassifier(max_iter=3, dtype=dtype, random_state=0).fit(X, y)
+        reg = NeuronRegressor(max_iter=3, activation="elu", dtype=dtype).fit(X, y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        proba = clf.predict_proba(X * scale)
+        values = reg.predict(X * scale)
+    assert np.isfinite(proba).all() and np.isfinite(values).all()
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0, rtol=1e-6)
+
+
+@pytest.mark.parametrize(
+    "transform",
+    [
+        lambda X: X * 1e10,
+        lambda X: X * 1e-10,
+        lambda X: np.hstack([X, np.full((len(X), 3), 7.0)]),  # constant features
+        lambda X: np.vstack([X, X]),  # duplicated samples
+    ],
+    ids=["1e10", "1e-10", "constant", "duplicated"],
+)
+@pytest.mark.parametrize("solver", ["adam", "lbfgs"])
+def test_extreme_inputs_train_without_numpy_warnings(transform, solver):
+    X_t = transform(X)
+    y_t = np.resize(y, len(X_t))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        clf = NeuronClassifier(solver=solver, max_iter=5, random_state=0).fit(X_t, y_t)
+        assert np.isfinite(clf.predict_proba(X_t)).all()
+    assert np.isfinite(clf._params).all()
