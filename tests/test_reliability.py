@@ -151,3 +151,29 @@ def test_extreme_inputs_train_without_numpy_warnings(transform, solver):
         clf = NeuronClassifier(solver=solver, max_iter=5, random_state=0).fit(X_t, y_t)
         assert np.isfinite(clf.predict_proba(X_t)).all()
     assert np.isfinite(clf._params).all()
+
+
+def test_memory_of_predict_is_bounded_and_fit_copies_x_once():
+    import tracemalloc
+
+    rng = np.random.RandomState(0)
+    X_big = rng.randn(200_000, 20)  # 32 MB in float64
+    y_big = rng.randint(0, 3, len(X_big))
+    clf = NeuronClassifier((64,), max_iter=1).fit(X_big[:2000], y_big[:2000])
+
+    tracemalloc.start()
+    proba = clf.predict_proba(X_big)
+    predict_peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    # The output itself, plus the buffers of one chunk of rows: no copy of X.
+    assert predict_peak < proba.nbytes + 4e6
+
+    tracemalloc.start()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        NeuronClassifier((64,), max_iter=1).fit(X_big, y_big)
+    fit_peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    # One float32 copy of X (16 MB) and the encoded targets fit under X's own
+    # size; a second copy of X would not.
+    assert fit_peak < X_big.nbytes
