@@ -1,14 +1,17 @@
 """Sphinx configuration for skneuron.
 
-Build with ``sphinx-build -b html docs docs/_build/html`` after
-``pip install ".[docs]"``.
+Build with ``sphinx-build -W --keep-going -b html docs docs/_build/html`` after
+``pip install ".[docs]"``. The build runs every script of ``examples/`` and needs
+no network access.
 """
 
 import os
 import sys
 
-# Import skneuron from this checkout, so the docs build without installing it.
+# Import skneuron from this checkout, so the docs build without installing it, and
+# the local extensions in _ext/.
 sys.path.insert(0, os.path.abspath(".."))
+sys.path.insert(0, os.path.abspath("_ext"))
 
 import skneuron  # noqa: E402
 
@@ -20,24 +23,69 @@ release = skneuron.__version__
 
 extensions = [
     "sphinx.ext.autodoc",
+    "sphinx.ext.mathjax",
     "numpydoc",
     "sphinx_gallery.gen_gallery",
+    "matplotlib.sphinxext.plot_directive",
+    # Local: the scikit-learn parameter table, and offline links to scikit-learn.
+    "parameter_table",
+    "sklearn_links",
 ]
 
 exclude_patterns = ["_build"]
+# Python objects in ``backticks`` are cross-referenced when they can be.
+default_role = "py:obj"
+
+# -- autodoc and numpydoc ----------------------------------------------------------
+
+autodoc_default_options = {"member-order": "bysource"}
+# The signature shows the defaults; the docstring's Parameters section describes them.
+autodoc_typehints = "none"
 
 # api.rst lists the documented methods itself. Otherwise numpydoc adds a table
 # of every class member whose toctree points at pages nobody generates, and
 # Sphinx warns about each one.
 numpydoc_show_class_members = False
+numpydoc_show_inherited_class_members = False
+numpydoc_class_members_toctree = False
+
+# -- sphinx-gallery ----------------------------------------------------------------
 
 sphinx_gallery_conf = {
     "examples_dirs": "../examples",
     "gallery_dirs": "auto_examples",
-    # Run plot_*.py (the default) and also the quick start, so its printed
-    # table appears on its gallery page.
-    "filename_pattern": r"/(plot_|quickstart)",
+    # Run every script, the quick start included, so that CI proves each one runs
+    # and its printed output appears on its gallery page. An example that raises
+    # fails the build.
+    "filename_pattern": r"\.py$",
+    "only_warn_on_example_error": False,
+    # "Examples using NeuronClassifier" on the API page (``.. minigallery::``).
+    "doc_module": ("skneuron",),
+    "backreferences_dir": "gen_modules/backreferences",
+    "reference_url": {"skneuron": None},
+    # The run time of each example goes to docs/sg_execution_times.rst (ignored
+    # by docs/.gitignore) and to the build's HTML.
+    "write_computation_times": True,
 }
+
+# -- matplotlib's plot directive (the activation plots of the user guide) ---------
+
+plot_include_source = False
+plot_html_show_source_link = False
+plot_html_show_formats = False
+plot_formats = [("png", 110)]
+plot_rcparams = {"figure.autolayout": True}
+
+# -- HTML ------------------------------------------------------------------------
 
 html_theme = "pydata_sphinx_theme"
 html_title = f"skneuron {version}"
+html_theme_options = {
+    "navigation_with_keys": False,
+    "show_toc_level": 2,
+    "secondary_sidebar_items": ["page-toc"],
+    "footer_start": ["copyright"],
+    "footer_end": ["sphinx-version"],
+}
+html_sidebars = {"getting_started": [], "api": []}
+html_show_sourcelink = False

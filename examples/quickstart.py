@@ -5,7 +5,9 @@ Quick start
 Fit :class:`skneuron.NeuronClassifier` and scikit-learn's
 :class:`~sklearn.neural_network.MLPClassifier`, both with default settings, on
 the digits data set, and compare 5-fold cross-validated accuracy and fit time.
-Both estimators sit in the same pipeline and see exactly the same folds.
+Both estimators sit in the same pipeline and see exactly the same folds. The fit
+times are those of the machine that runs this script (for this page: the machine
+that built the documentation), so read them as a ratio.
 """
 
 # %%
