@@ -223,6 +223,10 @@ class BaseNeuron(IntrospectionMixin, BaseEstimator):
             X = X.tocsr()
         if sample_weight is not None:
             sample_weight = _check_sample_weight(sample_weight, X, dtype=X.dtype)
+            if (sample_weight < 0).any():
+                raise ValueError(
+                    "sample_weight has negative values; weights must be >= 0."
+                )
         y, Y = self._encode_targets(y, first_pass, incremental)
         sample_weight = self._weigh_samples(y, sample_weight, incremental)
         if sample_weight is not None:

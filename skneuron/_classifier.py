@@ -201,6 +201,8 @@ class NeuronClassifier(ClassifierMixin, BaseNeuron):
     def _encode_targets(self, y, first_pass, incremental):
         if y.ndim == 2 and y.shape[1] == 1:
             y = column_or_1d(y, warn=True)
+        if y.dtype == object and any(label is None for label in y.ravel()):
+            raise ValueError("Input y contains None: every sample needs a label.")
         if not hasattr(self, "_label_binarizer") or not (
             self.warm_start or incremental
         ):

@@ -172,6 +172,8 @@ class NeuronRegressor(RegressorMixin, BaseNeuron):
     def _encode_targets(self, y, first_pass, incremental):
         if y.ndim == 2 and y.shape[1] == 1:
             y = column_or_1d(y, warn=True)
+        if not np.isfinite(y).all():  # None in an object y arrives here as NaN
+            raise ValueError("Input y contains NaN, inf or None.")
         if self.loss == "poisson" and np.any(y < 0):
             raise ValueError(
                 "Some value(s) of y are negative, which the Poisson loss does not "

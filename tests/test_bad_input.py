@@ -132,3 +132,37 @@ def test_predict_before_fit_is_a_not_fitted_error():
 
     with pytest.raises(NotFittedError):
         NeuronClassifier().predict(X)
+
+
+# Bad data for fit and partial_fit: (name, X, y, sample_weight, message pattern).
+BAD_DATA = [
+    ("None in X", np.where(X > 1, None, X), y, None, "Input X contains NaN"),
+    ("strings in X", X.astype(str).astype(object) + "a", y, None, "convert string"),
+    ("complex X", X.astype(complex), y, None, "Complex data not supported"),
+    ("empty X", X[:0], y[:0], None, "0 sample"),
+    ("0 features", X[:, :0], y, None, "0 feature"),
+    ("3-D X", X[:, :, np.newaxis], y, None, "dim 3"),
+    ("None in y", X, np.where(y == 1, None, y), None, "None"),
+    ("y too short", X, y[:-1], None, "inconsistent numbers of samples"),
+    ("weights too short", X, y, np.ones(29), "sample_weight.shape"),
+    ("negative weights", X, y, -np.ones(30), "negative values"),
+    ("NaN weights", X, y, _with(np.ones(30), 0, np.nan), "sample_weight contains NaN"),
+    ("all-zero weights", X, y, np.zeros(30), "non-zero"),
+]
+
+
+@pytest.mark.parametrize("method", ["fit", "partial_fit"])
+@pytest.mark.parametrize("Estimator", [NeuronClassifier, NeuronRegressor])
+@pytest.mark.parametrize(
+    "name, X_bad, y_bad, weight, match", BAD_DATA, ids=[case[0] for case in BAD_DATA]
+)
+def test_bad_data_is_refused_and_the_model_is_left_as_it_was(
+    Estimator, method, name, X_bad, y_bad, weight, match
+):
+    est = Estimator(max_iter=3, random_state=0).fit(X, y)
+    before, predictions = est._params.copy(), est.predict(X)
+    with pytest.raises((ValueError, TypeError), match=match):
+        getattr(est, method)(X_bad, y_bad, sample_weight=weight)
+    np.testing.assert_array_equal(est._params, before)
+    np.testing.assert_array_equal(est.predict(X), predictions)
+    est.partial_fit(X, y)  # and it still trains

@@ -1,6 +1,7 @@
 """scikit-learn's estimator checks on a table of configurations."""
 
 import numpy as np
+import pytest
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from skneuron import NeuronClassifier, NeuronRegressor
@@ -74,3 +75,12 @@ def expected_failed_checks(estimator):
 @parametrize_with_checks(ESTIMATORS, expected_failed_checks=expected_failed_checks)
 def test_scikit_learn_compatible(estimator, check):
     check(estimator)
+
+
+@pytest.mark.parametrize("estimator", [NeuronClassifier(), NeuronRegressor()])
+def test_every_invalid_constructor_value_is_named(estimator):
+    """check_estimator skips this check: it tries invalid values for each parameter
+    of _parameter_constraints and expects an error naming that parameter."""
+    from sklearn.utils.estimator_checks import check_param_validation
+
+    check_param_validation(type(estimator).__name__, estimator)
