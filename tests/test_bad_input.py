@@ -116,15 +116,30 @@ BAD_PREDICT_INPUTS = [
 ]
 
 
-@pytest.mark.parametrize("Estimator", [NeuronClassifier, NeuronRegressor])
+PREDICTING = [
+    (NeuronClassifier, "predict"),
+    (NeuronClassifier, "predict_proba"),
+    (NeuronClassifier, "predict_log_proba"),
+    (NeuronClassifier, "score"),
+    (NeuronRegressor, "predict"),
+    (NeuronRegressor, "score"),
+]
+
+
+@pytest.mark.parametrize(
+    "Estimator, method", PREDICTING, ids=[f"{E.__name__}.{m}" for E, m in PREDICTING]
+)
 @pytest.mark.parametrize(
     "X_bad, error, match", BAD_PREDICT_INPUTS, ids=[m for *_, m in BAD_PREDICT_INPUTS]
 )
-def test_predict_rejects_what_scikit_learn_rejects(Estimator, X_bad, error, match):
+def test_predicting_rejects_what_scikit_learn_rejects(
+    Estimator, method, X_bad, error, match
+):
     """The light validation path for plain arrays lets nothing bad through."""
     est = Estimator(max_iter=5).fit(X, y)
+    args = (X_bad, np.resize(y, len(X_bad))) if method == "score" else (X_bad,)
     with pytest.raises(error, match=match):
-        est.predict(X_bad)
+        getattr(est, method)(*args)
 
 
 def test_predict_before_fit_is_a_not_fitted_error():
