@@ -75,6 +75,15 @@ class InconsistentVersionWarning(UserWarning):
     """
 
 
+def _is_stochastic(estimator):
+    if estimator.solver == "lbfgs":
+        raise AttributeError(
+            "partial_fit is only available for stochastic optimizers; "
+            f"{estimator.solver!r} is not stochastic."
+        )
+    return True
+
+
 @contextmanager
 def _rollback_on_error(estimator):
     """Restore the estimator's attributes if the block raises.
@@ -457,18 +466,22 @@ class BaseNeuron(IntrospectionMixin, BaseEstimator):
 
     def _forward(self, X):
         """Validated forward pass of ``X`` through the fitted network."""
-        if not self._is_plain_valid_array(X):
-            check_is_fitted(self)
-            X = validate_data(
-                self,
-                X,
-                accept_sparse=["csr", "csc"],
-                dtype=(np.float64, np.float32),
-                reset=False,
-            )
-            if sp.issparse(X):
-                X = X.tocsr()
+        X = self._validate_for_predict(X)  # first: it raises NotFittedError
         return self._network.predict(self._params, X)
+
+    def _validate_for_predict(self, X):
+        """``X`` checked against the fitted model, as an ndarray or CSR matrix."""
+        if self._is_plain_valid_array(X):
+            return X
+        check_is_fitted(self)
+        X = validate_data(
+            self,
+            X,
+            accept_sparse=["csr", "csc"],
+            dtype=(np.float64, np.float32),
+            reset=False,
+        )
+        return X.tocsr() if sp.issparse(X) else X
 
     def _is_plain_valid_array(self, X):
         """Whether ``X`` passes, cheaply, every check ``validate_data`` would make.

@@ -9,18 +9,9 @@ from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import type_of_target, unique_labels
 from sklearn.utils.validation import column_or_1d
 
-from ._base import BaseNeuron, _rollback_on_error
+from ._base import BaseNeuron, _is_stochastic, _rollback_on_error
 from ._compat import StrOptions, _check_partial_fit_first_call, _fit_context
 from ._docs import fill
-
-
-def _is_stochastic(estimator):
-    if estimator.solver == "lbfgs":
-        raise AttributeError(
-            "partial_fit is only available for stochastic optimizers; "
-            f"{estimator.solver!r} is not stochastic."
-        )
-    return True
 
 
 class NeuronClassifier(ClassifierMixin, BaseNeuron):

@@ -1,7 +1,7 @@
 """Looking inside a fitted network: its neurons and the outputs of its hidden layers."""
 
 import numpy as np
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted
 
 from ._neuron import Neuron
 
@@ -69,10 +69,7 @@ class IntrospectionMixin:
                 if n_hidden
                 else "This network has no hidden layer."
             )
-        X = validate_data(
-            self, X, accept_sparse=["csr"], dtype=(np.float64, np.float32), reset=False
-        )
-        X = X.astype(self._params.dtype, copy=False)
+        X = self._validate_for_predict(X).astype(self._params.dtype, copy=False)
         Z, A = self._network.allocate(X.shape[0], self._params.dtype)
         self._network.forward(*self._network.unpack(self._params), X, Z, A)
         hidden = [a.astype(np.float64) for a in A[:-1]]

@@ -6,8 +6,7 @@ from sklearn.metrics import r2_score
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import column_or_1d
 
-from ._base import BaseNeuron
-from ._classifier import _is_stochastic
+from ._base import BaseNeuron, _is_stochastic
 from ._compat import StrOptions, _fit_context
 from ._docs import fill
 

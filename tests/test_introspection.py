@@ -91,3 +91,14 @@ def test_regressor_without_hidden_layers_has_no_hidden_activations():
     assert reg.neuron(1, 0).activation == "identity"
     with pytest.raises(ValueError, match="no hidden layer"):
         reg.hidden_activations(X, layer=1)
+
+
+def test_hidden_activations_take_what_predict_takes(fitted):
+    import scipy.sparse as sp
+
+    clf, X = fitted
+    expected = clf.hidden_activations(X, layer=1)
+    for other in (sp.csr_matrix(X), sp.csc_matrix(X), X.tolist()):
+        np.testing.assert_allclose(
+            clf.hidden_activations(other, layer=1), expected, rtol=1e-5, atol=1e-6
+        )
