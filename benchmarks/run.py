@@ -6,6 +6,10 @@ Usage::
     python benchmarks/run.py --quick    # scaled down, under a minute (run by CI)
     python benchmarks/run.py --only W1-wide-f32,W3-digits --systems skneuron,sklearn
 
+Every comparison is within one compute dtype: skneuron (float64 on float64 input,
+as scikit-learn) against scikit-learn, and ``skneuron-f32`` (``dtype="float32"``)
+against PyTorch's float32 loop where the input is float64.
+
 All systems run in one process, interleaved run by run (A B C A B C ...), so that a
 slow spell of the machine hits every system alike; each workload reports medians
 over its repeats. Every system trains the same architecture with the same optimizer
@@ -37,7 +41,7 @@ import time
 import tracemalloc
 import warnings
 from dataclasses import asdict, dataclass, field
-from functools import cache
+from functools import cache, partial
 from itertools import pairwise
 from pathlib import Path
 
@@ -445,6 +449,12 @@ def make_systems(names, threads):
     """The systems to compare, skneuron first; torch only if it imports."""
     available = {
         "skneuron": EstimatorSystem("skneuron", NeuronClassifier, NeuronRegressor),
+        # float32 on float64 input: the peer of the float32 systems there.
+        "skneuron-f32": EstimatorSystem(
+            "skneuron-f32",
+            partial(NeuronClassifier, dtype="float32"),
+            partial(NeuronRegressor, dtype="float32"),
+        ),
         "sklearn": EstimatorSystem("sklearn", MLPClassifier, MLPRegressor),
     }
     if torch is not None:
@@ -849,7 +859,7 @@ def table_lines(rows):
         "dtype",
         "median",
         "runs",
-        "vs skneuron",
+        "vs skneuron (same dtype)",
         "GFLOP/s",
         "GEMM limit f32 / f64",
         "time / limit",
@@ -857,11 +867,11 @@ def table_lines(rows):
         "notes",
     ]
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    reference = {r.workload: r.median for r in rows if r.system == "skneuron"}
+    reference = same_dtype_reference(rows)
     for row in rows:
         ratio = ""
-        if row.workload in reference:
-            ratio = f"{row.median / reference[row.workload]:.2f}x"
+        if (row.workload, row.dtype) in reference:
+            ratio = f"{row.median / reference[row.workload, row.dtype].median:.2f}x"
         gflops = "" if row.flops is None else f"{row.flops / row.median / 1e9:.1f}"
         limit = over = ""
         if row.limit is not None:
@@ -941,7 +951,7 @@ def machine_info():
 
 
 def plot(rows, path):
-    """Bar chart of each system's median time relative to skneuron's.
+    """Bar chart of each system's median time relative to skneuron's, same dtype.
 
     The GEMM limit (in skneuron's compute dtype) is drawn as one more bar: the
     distance from it to 1 is what a faster engine could still win.
@@ -955,13 +965,14 @@ def plot(rows, path):
         print("note: matplotlib is not installed; no chart written")
         return None
     workloads = list(dict.fromkeys(r.workload for r in rows))
-    reference = {r.workload: r for r in rows if r.system == "skneuron"}
-    workloads = [w for w in workloads if w in reference]
+    reference = same_dtype_reference(rows)
     series = {}
     for row in rows:
-        if row.workload in reference:
-            ratio = row.median / reference[row.workload].median
-            series.setdefault(row.system, {})[row.workload] = ratio
+        ref = reference.get((row.workload, row.dtype))
+        if ref is not None and not row.system.startswith("skneuron"):
+            ratio = row.median / ref.median
+            series.setdefault(f"{row.system} ({row.dtype})", {})[row.workload] = ratio
+    reference = {r.workload: r for r in rows if r.system == "skneuron"}
     for name, ref in reference.items():
         if ref.limit is not None:
             limit = ref.limit[ref.dtype] / ref.median
@@ -978,7 +989,10 @@ def plot(rows, path):
     ax.set_xscale("log")
     ax.set_yticks(positions + height * (len(series) - 1) / 2, workloads)
     ax.invert_yaxis()
-    ax.set_xlabel("median time / skneuron's median time (log scale; < 1 is faster)")
+    ax.set_xlabel(
+        "median time / skneuron's median time in the same dtype "
+        "(log scale; > 1: skneuron is faster)"
+    )
     ax.legend(loc="lower right", fontsize="small")
     fig.tight_layout()
     fig.savefig(path, dpi=100)
@@ -1030,8 +1044,8 @@ def parse_args(argv=None):
     )
     parser.add_argument(
         "--systems",
-        default="skneuron,sklearn,torch",
-        help="comma-separated systems (default: skneuron,sklearn,torch)",
+        default="skneuron,skneuron-f32,sklearn,torch",
+        help="comma-separated systems (default: skneuron,skneuron-f32,sklearn,torch)",
     )
     parser.add_argument(
         "--threads",
@@ -1054,6 +1068,26 @@ def selected_workloads(only):
     return [w for w in WORKLOADS if not names or w.name in names]
 
 
+def takes_part(system, workload):
+    """Whether a system runs a workload."""
+    if system == "torch":
+        # No L-BFGS loop is written for torch: W6 compares the estimators only.
+        return workload.solver != "lbfgs"
+    if system == "skneuron-f32":
+        # Needed only where skneuron's default computes in float64.
+        return workload.x_dtype == "float64" and workload.solver != "lbfgs"
+    return True
+
+
+def same_dtype_reference(rows):
+    """skneuron's row of each workload and compute dtype: ``{(workload, dtype): row}``.
+
+    Every comparison is within one dtype: scikit-learn in float64 against skneuron
+    in float64, PyTorch in float32 against skneuron in float32.
+    """
+    return {(r.workload, r.dtype): r for r in rows if r.system.startswith("skneuron")}
+
+
 def run_workloads(workloads, systems, quick):
     """Run the workloads in turn; their rows, in table order."""
     budget = 0.03 if quick else 0.3  # seconds of GEMM timing per shape and dtype
@@ -1061,8 +1095,7 @@ def run_workloads(workloads, systems, quick):
     rows = []
     for workload in workloads:
         scale = workload.quick if quick else workload.full
-        # No L-BFGS loop is written for torch: W6 compares the estimators only.
-        active = [s for s in systems if workload.solver != "lbfgs" or s.name != "torch"]
+        active = [s for s in systems if takes_part(s.name, workload)]
         run = run_predict_workload if workload.kind == "predict" else run_fit_workload
         start = time.perf_counter()
         rows += run(workload, scale, active, budget, allowance)

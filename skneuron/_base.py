@@ -58,10 +58,12 @@ def _blas_threads(network, n_rows):
     return nullcontext()
 
 
+# The first sentence is scikit-learn's, which code written for its MLP may match.
 _DIVERGED = (
-    "Training diverged: the {what} became non-finite, so the model was left as it "
-    "was. Scale the input (for example with StandardScaler) or lower "
-    "learning_rate_init."
+    "Solver produced non-finite parameter weights. The input data may contain large "
+    "values and need to be preprocessed. Training diverged: the {what} became "
+    "non-finite, so the model was left as it was. Scale the input (for example with "
+    "StandardScaler) or lower learning_rate_init."
 )
 ACTIVATION_NAMES = {*_activations.ACTIVATIONS, *_activations.ALIASES}
 
@@ -82,6 +84,33 @@ def _is_stochastic(estimator):
             f"{estimator.solver!r} is not stochastic."
         )
     return True
+
+
+def _validate_data(estimator, X, y="no_validation", **kwargs):
+    """scikit-learn's ``validate_data``, with a clear error for ragged input.
+
+    numpy refuses to make an array of rows of different lengths with a message
+    about "inhomogeneous shape" that names neither ``X`` nor ``y``.
+    """
+    try:
+        return validate_data(estimator, X, y, **kwargs)
+    except ValueError as error:
+        for name, value in (("X", X), ("y", y)):
+            if isinstance(value, list | tuple) and _is_ragged(value):
+                raise ValueError(
+                    f"{name} is ragged: its rows have different lengths. Every "
+                    "sample needs the same number of "
+                    + ("features." if name == "X" else "targets.")
+                ) from error
+        raise
+
+
+def _is_ragged(rows):
+    try:
+        np.asarray(rows)
+    except ValueError:
+        return True
+    return False
 
 
 @contextmanager
@@ -142,6 +171,7 @@ class BaseNeuron(IntrospectionMixin, BaseEstimator):
         "weight_init": [StrOptions({"auto", *WEIGHT_INITS})],
         "leaky_relu_slope": [Interval(Real, 0, 1, closed="left")],
         "callbacks": [list, tuple, None],
+        "progress_bar": ["boolean"],
         "dtype": [
             StrOptions({"auto", "float32", "float64"}),
             Options(type, {np.float32, np.float64}),
@@ -154,7 +184,7 @@ class BaseNeuron(IntrospectionMixin, BaseEstimator):
     # _output_activation(loss) -> name of the output activation
     # _score_outputs(outputs, y, sample_weight) -> validation score, higher is better
     # _weigh_samples(y, sample_weight, incremental) -> sample weights, or None
-    # _stratify(y, n_val) -> labels to stratify the validation split on, or None
+    # _stratify(Y) -> labels to stratify the validation split on, or None
 
     def _hidden_layers(self):
         """Validated hidden layer sizes, canonical activation names, dropout rates."""
@@ -188,11 +218,16 @@ class BaseNeuron(IntrospectionMixin, BaseEstimator):
             )
         return value
 
-    def _compute_dtype(self):
-        """float32 for the stochastic solvers unless asked otherwise; float64 for
-        L-BFGS, whose line search needs loss values more exact than float32's."""
+    def _compute_dtype(self, X, first_pass):
+        """The floating type of the weights and the arithmetic.
+
+        ``"auto"`` follows the input, as scikit-learn's MLP does: float32 for float32
+        ``X``, float64 for anything else. A model keeps its type once fitted.
+        """
+        if not first_pass:
+            return self._params.dtype.type
         if self.dtype == "auto":
-            return np.float64 if self.solver == "lbfgs" else np.float32
+            return X.dtype.type
         return np.dtype(self.dtype).type
 
     def _batch_size(self, n_samples):
@@ -216,7 +251,7 @@ class BaseNeuron(IntrospectionMixin, BaseEstimator):
         first_pass = not hasattr(self, "_params") or not (
             self.warm_start or incremental
         )
-        X, y = validate_data(
+        X, y = _validate_data(
             self,
             X,
             y,
@@ -227,7 +262,7 @@ class BaseNeuron(IntrospectionMixin, BaseEstimator):
             reset=first_pass,
         )
         # At most one copy of X: to the compute dtype, and CSR for row batches.
-        X = X.astype(self._compute_dtype(), copy=False)
+        X = X.astype(self._compute_dtype(X, first_pass), copy=False)
         if sp.issparse(X):
             X = X.tocsr()
         if sample_weight is not None:
@@ -281,6 +316,7 @@ class BaseNeuron(IntrospectionMixin, BaseEstimator):
 
     def _run_lbfgs(self, network, params, X, Y, sample_weight, loss):
         workspace = Workspace(network, params, X.shape[0], loss, self.alpha)
+        iterations_before = len(self.history_)
         with _blas_threads(network, X.shape[0]):
             result = fit_lbfgs(
                 workspace,
@@ -292,6 +328,12 @@ class BaseNeuron(IntrospectionMixin, BaseEstimator):
                 tol=self.tol,
                 history=self.history_,
             )
+        if result is None:
+            self.n_iter_ = len(self.history_) - iterations_before
+            self.loss_ = self.history_[-1]["loss"]
+            records = self.history_[iterations_before:]
+            self._warn_about_run("interrupted", records, incremental=False)
+            return
         self.n_iter_ = _check_optimize_result("lbfgs", result, self.max_iter)
         self.loss_ = float(result.fun)
 
@@ -333,25 +375,12 @@ class BaseNeuron(IntrospectionMixin, BaseEstimator):
                 samples_seen=self.t_,
                 validation_score=validation_score,
                 best_params=best_params,
-                verbose=int(self.verbose),
+                verbose=bool(self.verbose),
+                progress_bar=self.progress_bar,
                 on_epoch_end=self._epoch_end_callback(),
             )
-        if status == "diverged":
+        if status == "diverged" and not (validation_score and plateau.best > -np.inf):
             raise ValueError(_DIVERGED.format(what="loss"))
-        if status == "interrupted":
-            warnings.warn(
-                "Training interrupted by the user after "
-                f"{len(self.history_) - epochs_before} epochs: the model keeps the "
-                "weights of the last completed epoch"
-                + (
-                    ", or the best one by validation score."
-                    if validation_score
-                    else "."
-                )
-                + " It is fitted and predicts.",
-                UserWarning,
-                stacklevel=4,
-            )
         if validation_score:
             params[...] = best_params
         self.n_iter_ = len(self.history_) - epochs_before
@@ -360,13 +389,38 @@ class BaseNeuron(IntrospectionMixin, BaseEstimator):
         self._plateau = plateau
         self._optimizer_state = state
         self._learning_rate = learning_rate
-        if status == "max_iter" and not incremental:
-            warnings.warn(
-                f"Stochastic Optimizer: Maximum iterations ({self.max_iter}) reached "
-                "and the optimization hasn't converged yet.",
-                ConvergenceWarning,
-                stacklevel=4,
+        self._warn_about_run(status, self.history_[epochs_before:], incremental)
+
+    def _warn_about_run(self, status, records, incremental):
+        """Warn about a stochastic run that did not end as it should have."""
+        unit = "iteration" if self.solver == "lbfgs" else "epoch"
+        kept = "the best epoch" if self.early_stopping else f"the last {unit}"
+        if status == "interrupted":
+            message = (
+                f"Training interrupted by the user after {len(records)} {unit}s: the "
+                f"model keeps the weights of {kept}. It is fitted and predicts."
             )
+            warnings.warn(message, UserWarning, stacklevel=5)
+        elif status == "diverged":
+            message = (
+                f"Training diverged at epoch {records[-1]['epoch']}: its loss is not "
+                f"finite. The model keeps the weights of {kept}. Scale the input "
+                "or lower learning_rate_init."
+            )
+            warnings.warn(message, ConvergenceWarning, stacklevel=5)
+        elif status == "max_iter" and not incremental:
+            message = (
+                f"Stochastic Optimizer: Maximum iterations ({self.max_iter}) reached "
+                "and the optimization hasn't converged yet."
+            )
+            warnings.warn(message, ConvergenceWarning, stacklevel=5)
+        if len(records) > 1 and records[-1]["loss"] > records[0]["loss"]:
+            message = (
+                f"The training loss rose from {records[0]['loss']:.6g} after the "
+                f"first epoch to {records[-1]['loss']:.6g} after the last: the "
+                "learning rate is probably too high. Lower learning_rate_init."
+            )
+            warnings.warn(message, ConvergenceWarning, stacklevel=5)
 
     def _epoch_end_callback(self):
         """The user's callbacks as one function of the epoch record, or None."""
@@ -406,27 +460,31 @@ class BaseNeuron(IntrospectionMixin, BaseEstimator):
         Returns the training part of ``X``, ``Y`` and ``sample_weight`` and a
         function scoring parameters on the held-out part, or None.
         """
-        # One partial_fit call is one epoch on the data given: there is no run of
-        # epochs to stop early, so all of it is used for training.
-        if not self.early_stopping or incremental:
+        if not self.early_stopping:
             return X, Y, sample_weight, None
-        n_val = int(np.ceil(self.validation_fraction * X.shape[0]))
-        if n_val < 2:
-            warnings.warn(
-                f"early_stopping needs at least 2 validation samples, but "
-                f"validation_fraction={self.validation_fraction} of {X.shape[0]} "
-                "samples holds fewer: training on all of them, without early stopping.",
-                UserWarning,
-                stacklevel=5,
+        if incremental:
+            # One partial_fit call is one epoch: there is no run of epochs to stop
+            # early. scikit-learn's message, which its users may match.
+            raise ValueError(
+                "partial_fit does not support early_stopping=True: one call trains "
+                "one epoch on the data given. Set early_stopping=False."
             )
-            return X, Y, sample_weight, None
+        # Split first, then check, in scikit-learn's order: data too small to
+        # stratify raises train_test_split's error, as there.
         arrays = [X, Y, y] + ([] if sample_weight is None else [sample_weight])
         split = train_test_split(
             *arrays,
             random_state=self._random_state,
-            test_size=n_val,
-            stratify=self._stratify(y, n_val),
+            test_size=self.validation_fraction,
+            stratify=self._stratify(Y),
         )
+        if split[1].shape[0] < 2:
+            raise ValueError(
+                "The validation set is too small. Increase 'validation_fraction' or "
+                f"the size of your dataset: validation_fraction="
+                f"{self.validation_fraction} of {X.shape[0]} samples holds "
+                f"{split[1].shape[0]}, and early stopping needs at least 2."
+            )
         X, X_val, Y, _, _, y_val = split[:6]
         sample_weight, sw_val = split[6:] if sample_weight is not None else (None, None)
 
@@ -474,7 +532,7 @@ class BaseNeuron(IntrospectionMixin, BaseEstimator):
         if self._is_plain_valid_array(X):
             return X
         check_is_fitted(self)
-        X = validate_data(
+        X = _validate_data(
             self,
             X,
             accept_sparse=["csr", "csc"],
@@ -505,9 +563,10 @@ class BaseNeuron(IntrospectionMixin, BaseEstimator):
         )
 
     # Views into the flat vector do not survive pickling or deep copies: drop them
-    # and rebuild them from the vector when loading.
+    # and rebuild them from the vector when loading. From a copy of the state:
+    # saving must never change the model saved.
     def __getstate__(self):
-        state = super().__getstate__()
+        state = dict(super().__getstate__())
         state.pop("coefs_", None)
         state.pop("intercepts_", None)
         state["_skneuron_version"] = __version__

@@ -102,6 +102,7 @@ class NeuronClassifier(ClassifierMixin, BaseNeuron):
         weight_init="glorot",
         leaky_relu_slope=0.01,
         callbacks=None,
+        progress_bar=False,
         dtype="auto",
         loss="log_loss",
         class_weight=None,
@@ -135,6 +136,7 @@ class NeuronClassifier(ClassifierMixin, BaseNeuron):
         self.weight_init = weight_init
         self.leaky_relu_slope = leaky_relu_slope
         self.callbacks = callbacks
+        self.progress_bar = progress_bar
         self.dtype = dtype
         self.loss = loss
         self.class_weight = class_weight
@@ -192,31 +194,28 @@ class NeuronClassifier(ClassifierMixin, BaseNeuron):
     def _encode_targets(self, y, first_pass, incremental):
         if y.ndim == 2 and y.shape[1] == 1:
             y = column_or_1d(y, warn=True)
-        if y.dtype == object and any(label is None for label in y.ravel()):
-            raise ValueError("Input y contains None: every sample needs a label.")
+        if y.dtype == object:
+            _check_object_labels(y)
         if not hasattr(self, "_label_binarizer") or not (
             self.warm_start or incremental
         ):
+            # A single class trains too, as in scikit-learn: it is always predicted.
             self._label_binarizer = LabelBinarizer().fit(y)
             self.classes_ = self._label_binarizer.classes_
-            if len(self.classes_) < 2:
-                raise ValueError(
-                    f"{type(self).__name__} needs samples of at least 2 classes, "
-                    f"but y contains only one class: {self.classes_.tolist()[0]!r}."
-                )
         else:
+            # The messages start with scikit-learn's, which its users may match.
             classes = unique_labels(y)
             if self.warm_start and not incremental:
                 if set(classes) != set(self.classes_):
                     raise ValueError(
-                        "warm_start can only be used where y has the same classes "
-                        f"as in the previous call to fit: {self.classes_}; "
-                        f"y has {classes}."
+                        "warm_start can only be used where `y` has the same classes "
+                        f"as in the previous call to fit. Previously got "
+                        f"{self.classes_}, `y` has {classes}"
                     )
             elif len(np.setdiff1d(classes, self.classes_)):
                 raise ValueError(
-                    f"y has classes not in classes_ {self.classes_}: "
-                    f"{np.setdiff1d(classes, self.classes_)}."
+                    "`y` has classes not in `self.classes_`. `self.classes_` has "
+                    f"{self.classes_}. 'y' has {classes}."
                 )
         return y, self._label_binarizer.transform(y)
 
@@ -236,17 +235,14 @@ class NeuronClassifier(ClassifierMixin, BaseNeuron):
         is_multiclass = self._label_binarizer.y_type_ == "multiclass"
         return "softmax" if is_multiclass else "logistic"
 
-    def _stratify(self, y, n_val):
-        """Labels to stratify the validation split on, when that is possible."""
-        if self._label_binarizer.y_type_.startswith("multilabel"):
-            return None
-        counts = np.unique(y, return_counts=True)[1]
-        n_classes = len(counts)
-        # Each class needs a sample on both sides of the split; on data too small
-        # for that, the split is simply random.
-        if counts.min() < 2 or min(n_val, len(y) - n_val) < n_classes:
-            return None
-        return y
+    def _stratify(self, Y):
+        """Stratify the validation split of single-output (binary) targets.
+
+        As scikit-learn's MLP does, on the binarized targets, so that the same seed
+        holds out the same samples: multi-class and multilabel targets have several
+        output columns and are split at random.
+        """
+        return Y.astype(bool) if Y.shape[1] == 1 else None
 
     def _decode(self, outputs):
         """Labels from network outputs, as ``LabelBinarizer.inverse_transform``."""
@@ -254,7 +250,9 @@ class NeuronClassifier(ClassifierMixin, BaseNeuron):
         if y_type == "multiclass":
             return self.classes_[outputs.argmax(axis=1)]
         if y_type == "binary":
-            return self.classes_[(outputs[:, 0] > 0.5).astype(np.intp)]
+            # min: with a single class, that class is all there is to predict.
+            index = (outputs[:, 0] > 0.5).astype(np.intp)
+            return self.classes_[np.minimum(index, len(self.classes_) - 1)]
         return self._label_binarizer.inverse_transform(outputs)
 
     def _score_outputs(self, outputs, y, sample_weight):
@@ -318,3 +316,17 @@ class NeuronClassifier(ClassifierMixin, BaseNeuron):
 
 
 NeuronClassifier.__doc__ = fill(NeuronClassifier.__doc__)
+
+
+def _check_object_labels(y):
+    """Refuse labels numpy cannot sort together: None, or strings mixed with others."""
+    labels = y.ravel()
+    if any(label is None for label in labels):
+        raise ValueError("Input y contains None: every sample needs a label.")
+    n_strings = sum(isinstance(label, str) for label in labels)
+    if 0 < n_strings < len(labels):
+        kinds = sorted({type(label).__name__ for label in labels})
+        raise ValueError(
+            "Mix of label input types (string and number): y holds labels of types "
+            f"{', '.join(kinds)}. Give all labels as strings, or all as numbers."
+        )

@@ -52,9 +52,10 @@ hidden_layer_sizes : array-like of shape (n_hidden_layers,) or int, default=(100
         L-BFGS, the tolerance on the projected gradient.
 
     verbose : bool or int, default=False
-        ``1`` or True: print one line per epoch (loss, validation score, seconds).
-        ``2``: a progress bar over epochs, when tqdm is installed
-        (``pip install "skneuron[progress]"``); lines otherwise.
+        Whether to print progress on stdout, as scikit-learn's MLP does: for the
+        stochastic solvers, ``Iteration N, loss = ...`` (and ``Validation score:
+        ...``) after each epoch, and why training stops. Any true value is the same.
+        For a progress bar, see ``progress_bar``.
 
     warm_start : bool, default=False
         Reuse the weights of the previous fit as the starting point.
@@ -118,13 +119,19 @@ hidden_layer_sizes : array-like of shape (n_hidden_layers,) or int, default=(100
         previous fit until this one ends. To pickle the model, use picklable
         callables (module-level functions or objects), not lambdas.
 
+    progress_bar : bool, default=False
+        Draw a progress bar over the epochs of the stochastic solvers, with tqdm
+        (``pip install "skneuron[progress]"``), on stderr. Independent of
+        ``verbose``.
+
     dtype : {"auto", "float32", "float64"} or numpy float type, default="auto"
-        Floating-point type of the weights and computations, whatever the input's.
-        ``"auto"`` is float32 for the stochastic solvers, which average noisy
-        gradients anyway and run about twice as fast in single precision, and
-        float64 for ``"lbfgs"``, whose line search needs exact loss values.
-        Give ``"float64"`` for scikit-learn's MLP results to the last digits.
-        Predictions and probabilities are returned in float64 either way."""
+        Floating-point type of the weights and computations. ``"auto"`` follows
+        the input, as scikit-learn's MLP does: float32 ``X`` trains in float32,
+        any other ``X`` in float64, for every solver; ``coefs_``, ``intercepts_``
+        and the outputs of ``predict`` and ``predict_proba`` have that type (the
+        outputs are float64 when float64 ``X`` meets a float32 model). Give
+        ``"float32"`` to train faster on float64 data, to float32 precision. A
+        fitted model keeps its type through ``warm_start`` and ``partial_fit``."""
 
 SHARED_ATTRIBUTES = """\
 loss_ : float

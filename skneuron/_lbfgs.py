@@ -25,7 +25,10 @@ def fit_lbfgs(workspace, X, Y, sample_weight, *, max_iter, max_fun, tol, history
 
     Returns
     -------
-    result : scipy.optimize.OptimizeResult
+    result : scipy.optimize.OptimizeResult or None
+        None when a ``KeyboardInterrupt`` stopped the run after at least one
+        iteration: the parameters are then those of the last completed iteration.
+        An interrupt before that propagates.
     """
     params = workspace.params
 
@@ -36,8 +39,12 @@ def fit_lbfgs(workspace, X, Y, sample_weight, *, max_iter, max_fun, tol, history
         return loss, workspace.grad.astype(np.float64)
 
     clock = [time.perf_counter()]
+    # The last completed iterate: an interrupt may land inside a line search.
+    completed = params.astype(np.float64)
+    iterations_before = len(history)
 
     def record(intermediate_result):
+        completed[...] = intermediate_result.x
         now = time.perf_counter()
         history.append(
             {
@@ -50,13 +57,19 @@ def fit_lbfgs(workspace, X, Y, sample_weight, *, max_iter, max_fun, tol, history
         )
         clock[0] = now
 
-    result = scipy.optimize.minimize(
-        loss_gradient,
-        params.astype(np.float64),
-        method="L-BFGS-B",
-        jac=True,
-        callback=record,
-        options={"maxiter": max_iter, "maxfun": max_fun, "gtol": tol},
-    )
+    try:
+        result = scipy.optimize.minimize(
+            loss_gradient,
+            completed.copy(),
+            method="L-BFGS-B",
+            jac=True,
+            callback=record,
+            options={"maxiter": max_iter, "maxfun": max_fun, "gtol": tol},
+        )
+    except KeyboardInterrupt:
+        if len(history) == iterations_before:
+            raise  # no iteration completed: nothing worth keeping
+        params[...] = completed
+        return None
     params[...] = result.x
     return result

@@ -208,8 +208,9 @@ class Network:
         """
         W, b = self.unpack(params)
         n, dtype = X.shape[0], params.dtype
-        # float64 out, whatever the compute dtype, as scikit-learn's API expects.
-        out = np.empty((n, self.layer_sizes[-1]))
+        # The dtype numpy would give X @ W, as scikit-learn's MLP returns: float32
+        # for float32 inputs to a float32 model, float64 otherwise.
+        out = np.empty((n, self.layer_sizes[-1]), np.result_type(X.dtype, dtype))
         Z, A = self.allocate(min(n, PREDICT_CHUNK_ROWS), dtype)
         # Overflow is checked below, on the outputs: no numpy warnings for it.
         with np.errstate(over="ignore", invalid="ignore"):

@@ -93,6 +93,7 @@ class NeuronRegressor(RegressorMixin, BaseNeuron):
         weight_init="glorot",
         leaky_relu_slope=0.01,
         callbacks=None,
+        progress_bar=False,
         dtype="auto",
     ):
         self.loss = loss
@@ -125,6 +126,7 @@ class NeuronRegressor(RegressorMixin, BaseNeuron):
         self.weight_init = weight_init
         self.leaky_relu_slope = leaky_relu_slope
         self.callbacks = callbacks
+        self.progress_bar = progress_bar
         self.dtype = dtype
 
     @_fit_context(prefer_skip_nested_validation=True)
@@ -171,6 +173,11 @@ class NeuronRegressor(RegressorMixin, BaseNeuron):
     def _encode_targets(self, y, first_pass, incremental):
         if y.ndim == 2 and y.shape[1] == 1:
             y = column_or_1d(y, warn=True)
+        if y.dtype.kind not in "biuf":
+            raise ValueError(
+                f"{type(self).__name__} needs numeric targets, but y has dtype "
+                f"{y.dtype}. For class labels, use NeuronClassifier."
+            )
         if not np.isfinite(y).all():  # None in an object y arrives here as NaN
             raise ValueError("Input y contains NaN, inf or None.")
         if self.loss == "poisson" and np.any(y < 0):
@@ -186,12 +193,12 @@ class NeuronRegressor(RegressorMixin, BaseNeuron):
     def _output_activation(self, loss):
         return _OUTPUT_ACTIVATION[loss]
 
-    def _stratify(self, y, n_val):
+    def _stratify(self, Y):
         return None
 
     def _score_outputs(self, outputs, y, sample_weight):
         if not np.isfinite(outputs).all():
-            return -np.inf
+            return np.nan  # as scikit-learn's MLP scores a diverged model
         return r2_score(y, outputs.reshape(y.shape), sample_weight=sample_weight)
 
     def __sklearn_tags__(self):

@@ -157,6 +157,7 @@ def train(
     validation_score=None,
     best_params=None,
     verbose=False,
+    progress_bar=False,
     on_epoch_end=None,
 ):
     """Run epochs until a stopping rule fires or ``max_epochs`` are done.
@@ -183,8 +184,11 @@ def train(
         ``validation_score(params) -> float``, higher is better.
     best_params : ndarray or None
         With ``validation_score``: receives the parameters of the best epoch.
-    verbose : int
-        1: print one line per epoch; 2: a progress bar (tqdm, when installed).
+    verbose : bool
+        Print scikit-learn's lines: the loss (and validation score) of each epoch,
+        and why training stops.
+    progress_bar : bool
+        Draw a tqdm progress bar over the epochs.
     on_epoch_end : callable or None
         ``on_epoch_end(record) -> bool``, after each epoch; True stops training.
 
@@ -192,11 +196,12 @@ def train(
     -------
     status : {"converged", "max_iter", "diverged", "stopped", "interrupted"}
         Why training stopped: the plateau rule, the epoch limit, a non-finite loss
-        (the parameters are then not usable), ``on_epoch_end``, or a
+        (the parameters are then not usable; with ``validation_score``, the epoch
+        is recorded with a score of nan, as scikit-learn does), ``on_epoch_end``, or a
         ``KeyboardInterrupt`` after at least one epoch, the parameters being then
         those of the last completed epoch. An interrupt before that propagates.
     """
-    progress = Progress(verbose, max_epochs)
+    progress = Progress(verbose, progress_bar, max_epochs)
     # The parameters as of the last completed epoch: an interrupt may land in the
     # middle of an optimizer step.
     completed = workspace.params.copy()
@@ -207,31 +212,36 @@ def train(
             rate = learning_rate.current
             loss = run_epoch(workspace, batches, optimizer, state, rate)
             samples_seen += batches.n_samples
+            diverged = not np.isfinite(loss)
+            if diverged and validation_score is None:
+                return "diverged"
             record = {
                 "epoch": len(history) + 1,
                 "loss": loss,
                 "validation_score": None,
                 "learning_rate": rate,
             }
-            if not np.isfinite(loss):
-                return "diverged"
             if validation_score is None:
                 plateau.update(-loss)
             else:
-                record["validation_score"] = score = validation_score(workspace.params)
+                # A diverged epoch scores nan, as in scikit-learn: never the best.
+                score = np.nan if diverged else validation_score(workspace.params)
+                record["validation_score"] = score
                 if plateau.update(score):
                     best_params[...] = workspace.params
             record["seconds"] = time.perf_counter() - start
             history.append(record)
+            progress.report(record, len(history) - epochs_before)
+            if diverged:
+                return "diverged"
             completed[...] = workspace.params
-            progress.report(record)
             if on_epoch_end is not None and on_epoch_end(dict(record)):
                 return "stopped"
             learning_rate.epoch_end(samples_seen)
             if plateau.exhausted:
-                if not learning_rate.reduce_on_plateau():
+                watched = "Validation score" if validation_score else "Training loss"
+                if not _continue_on_plateau(plateau, learning_rate, progress, watched):
                     return "converged"
-                plateau.count = 0
         return "max_iter"
     except KeyboardInterrupt:
         if len(history) == epochs_before:
@@ -242,41 +252,70 @@ def train(
         progress.close()
 
 
-class Progress:
-    """Reports epochs: a line each (``verbose=1``) or a tqdm bar (``verbose>=2``).
+def _continue_on_plateau(plateau, learning_rate, progress, watched):
+    """Lower the learning rate on a plateau, or tell training to stop.
 
-    Without tqdm installed, ``verbose>=2`` falls back to lines.
+    The messages are scikit-learn's, printed when ``verbose``.
+    """
+    message = (
+        f"{watched} did not improve more than tol={plateau.tol:f} for "
+        f"{int(plateau.patience)} consecutive epochs."
+    )
+    if learning_rate.reduce_on_plateau():
+        progress.say(f"{message} Setting learning rate to {learning_rate.current:f}")
+        plateau.count = 0
+        return True
+    if learning_rate.schedule == "adaptive":
+        message += " Learning rate too small."
+    progress.say(message + " Stopping.")
+    return False
+
+
+class Progress:
+    """Reports epochs: scikit-learn's lines on stdout, a tqdm bar, both or neither.
+
+    Parameters
+    ----------
+    verbose : bool
+        Print ``Iteration N, loss = ...`` per epoch, as scikit-learn's MLP does.
+    bar : bool
+        Draw a tqdm bar over ``total`` epochs; tqdm must be installed.
+    total : int
     """
 
-    def __init__(self, verbose, total):
+    def __init__(self, verbose, bar, total):
         self.verbose = verbose
         self.bar = None
-        if verbose >= 2:
+        if bar:
             try:
                 from tqdm.auto import tqdm
-            except ImportError:
-                return
+            except ImportError as error:
+                raise ImportError(
+                    "progress_bar=True draws the bar with tqdm, which is not "
+                    'installed: pip install "skneuron[progress]".'
+                ) from error
+
             self.bar = tqdm(total=total, unit="epoch", leave=True)
 
-    def report(self, record):
-        """Show one epoch."""
+    def report(self, record, n_iter):
+        """Show one epoch, the ``n_iter``-th of this call (scikit-learn's count)."""
+        if self.verbose:
+            print(f"Iteration {n_iter}, loss = {record['loss']:.8f}")
+            if record["validation_score"] is not None:
+                print(f"Validation score: {record['validation_score']:f}")
         if self.bar is not None:
             postfix = {"loss": f"{record['loss']:.4g}"}
             if record["validation_score"] is not None:
                 postfix["validation"] = f"{record['validation_score']:.4g}"
             self.bar.set_postfix(postfix, refresh=False)
             self.bar.update()
-        elif self.verbose:
-            print(_format_record(record))
+
+    def say(self, message):
+        """Print a message about training, when verbose."""
+        if self.verbose:
+            print(message)
 
     def close(self):
         """Close the bar, if any."""
         if self.bar is not None:
             self.bar.close()
-
-
-def _format_record(record):
-    line = f"Iteration {record['epoch']}, loss = {record['loss']:.8f}"
-    if record["validation_score"] is not None:
-        line += f", validation score = {record['validation_score']:.6f}"
-    return line + f", {record['seconds']:.2f} s"

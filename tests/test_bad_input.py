@@ -1,5 +1,7 @@
 """Bad input gets a clear scikit-learn style error that names the problem."""
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -17,6 +19,9 @@ def _with(array, index, value):
 
 
 # (estimator, X, y, error type, message pattern)
+# An object array keeps each label's type (a list would become strings).
+_MIXED_LABELS = np.array(["a", 1] * 15, dtype=object)
+
 BAD_FITS = [
     (
         NeuronClassifier(),
@@ -35,7 +40,9 @@ BAD_FITS = [
     (NeuronRegressor(), X, _with(y, 3, np.nan), ValueError, "Input y contains NaN"),
     (NeuronRegressor(), X, _with(y, 3, np.inf), ValueError, "Input y contains inf"),
     (NeuronClassifier(), X, _with(y, 3, np.nan), ValueError, "Input y contains NaN"),
-    (NeuronClassifier(), X, np.zeros(30), ValueError, "at least 2 classes.*only one"),
+    (NeuronClassifier(), [[1, 2], [3]], [0, 1], ValueError, "X is ragged"),
+    (NeuronClassifier(), X, _MIXED_LABELS, ValueError, "Mix of label input types"),
+    (NeuronRegressor(), X, ["a", "b"] * 15, ValueError, "needs numeric targets"),
     (NeuronClassifier(activation="rellu"), X, y, ValueError, "'activation'.*rellu"),
     (
         NeuronClassifier((5, 5), activation=("relu", "nope")),
@@ -81,8 +88,8 @@ def test_predict_rejects_wrong_number_of_features(Estimator):
 def test_failed_refit_leaves_the_model_as_it_was():
     clf = NeuronClassifier(max_iter=5, random_state=0).fit(X, y)
     before = clf.predict_proba(X)
-    with pytest.raises(ValueError, match="only one"):
-        clf.fit(X, np.zeros(30))
+    with pytest.raises(ValueError, match="Mix of label input types"):
+        clf.fit(X, _MIXED_LABELS)
     np.testing.assert_array_equal(clf.predict_proba(X), before)
     with pytest.raises(ValueError, match="Input X contains NaN"):
         clf.partial_fit(_with(X, (0, 0), np.nan), y)
@@ -99,9 +106,43 @@ def test_divergence_is_an_error_and_keeps_the_old_model():
     assert np.isfinite(reg._params).all()
 
 
+def test_divergence_with_early_stopping_keeps_the_best_epoch_and_warns():
+    from sklearn.exceptions import ConvergenceWarning
+
+    Xd, yd = rng.randn(200, 4), rng.randn(200)
+    settings = dict(solver="sgd", early_stopping=True, random_state=0, max_iter=30)
+    reg = NeuronRegressor(learning_rate_init=1.0, **settings)
+    with pytest.warns(ConvergenceWarning, match="diverged at epoch .* best epoch"):
+        reg.fit(Xd, yd)
+    assert np.isnan(reg.validation_scores_[-1])
+    assert reg.best_validation_score_ == max(reg.validation_scores_[:-1])
+    # The kept weights are the best epoch's: training up to it gives them back.
+    best_epoch = int(np.nanargmax(reg.validation_scores_)) + 1
+    assert best_epoch < reg.n_iter_
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        settings["max_iter"] = best_epoch
+        same = NeuronRegressor(learning_rate_init=1.0, **settings).fit(Xd, yd)
+    np.testing.assert_array_equal(reg._params, same._params)
+
+
+def test_a_rising_training_loss_warns_that_the_rate_is_too_high():
+    from sklearn.exceptions import ConvergenceWarning
+
+    reg = NeuronRegressor(learning_rate_init=1e3, max_iter=20, random_state=0)
+    with pytest.warns(ConvergenceWarning, match="learning rate is probably too high"):
+        reg.fit(X, X @ [1.0, 2.0, 3.0, 4.0])
+
+
+def test_a_single_class_trains_and_is_always_predicted():
+    clf = NeuronClassifier(max_iter=5).fit(X, ["only"] * 30)
+    assert clf.predict(X).tolist() == ["only"] * 30
+    assert clf.predict_proba(X).shape == (30, 2)  # as scikit-learn's MLP returns
+
+
 def test_partial_fit_rejects_unseen_labels():
     clf = NeuronClassifier().partial_fit(X, y, classes=[0, 1, 2])
-    with pytest.raises(ValueError, match="classes not in classes_"):
+    with pytest.raises(ValueError, match="has classes not in `self.classes_`"):
         clf.partial_fit(X, y + 1)
 
 

@@ -152,25 +152,40 @@ def test_squared_error_and_log_loss_train_differently(digits):
     assert not np.allclose(fits[0].loss_curve_, fits[1].loss_curve_)
 
 
+@pytest.mark.parametrize("solver", ["adam", "sgd", "lbfgs"])
 @pytest.mark.parametrize(
-    "solver, dtype, expected",
+    "input_dtype, dtype, expected",
     [
-        ("adam", "auto", np.float32),
-        ("sgd", "auto", np.float32),
-        ("lbfgs", "auto", np.float64),
-        ("adam", "float64", np.float64),
-        ("lbfgs", np.float32, np.float32),
+        # "auto" follows the input, as scikit-learn's MLP does.
+        (np.float32, "auto", np.float32),
+        (np.float64, "auto", np.float64),
+        (np.int64, "auto", np.float64),
+        # An explicit dtype sets the computation whatever the input.
+        (np.float64, "float32", np.float32),
+        (np.float32, np.float64, np.float64),
     ],
 )
-@pytest.mark.parametrize("input_dtype", [np.float32, np.float64])
-def test_dtype_sets_the_computation_whatever_the_input(
-    digits, solver, dtype, expected, input_dtype
-):
+def test_dtype_of_the_model(digits, solver, input_dtype, dtype, expected):
     X, y = digits
+    X = np.round(X).astype(input_dtype)
     clf = NeuronClassifier(solver=solver, dtype=dtype, max_iter=3, random_state=0)
-    _fit_quietly(clf, X.astype(input_dtype), y)
-    assert clf._params.dtype == clf.coefs_[0].dtype == expected
-    assert clf.predict_proba(X[:2].astype(input_dtype)).dtype == np.float64
+    _fit_quietly(clf, X, y)
+    assert clf._params.dtype == expected
+    assert {a.dtype for a in (*clf.coefs_, *clf.intercepts_)} == {np.dtype(expected)}
+    # Outputs in the type numpy gives X @ W, as scikit-learn's are.
+    proba_dtype = np.result_type(X.dtype, expected, np.float32)
+    assert clf.predict_proba(X[:2]).dtype == proba_dtype
+    reg = NeuronRegressor(solver=solver, dtype=dtype, max_iter=3, random_state=0)
+    _fit_quietly(reg, X, y / 9)
+    assert reg.predict(X[:2]).dtype == proba_dtype
+
+
+def test_a_fitted_model_keeps_its_dtype_through_partial_fit(digits):
+    X, y = digits
+    clf = NeuronClassifier(max_iter=2, random_state=0)
+    _fit_quietly(clf, X.astype(np.float32), y)
+    clf.partial_fit(X.astype(np.float64), y)
+    assert clf._params.dtype == clf.coefs_[0].dtype == np.float32
 
 
 def test_convergence_warning_at_max_iter(digits):
@@ -215,12 +230,12 @@ def test_early_stopping_restores_the_best_epoch(digits):
     assert clf.best_validation_score_ == max(clf.validation_scores_)
 
 
-def test_early_stopping_on_too_little_data_warns_and_trains_on_all():
+def test_early_stopping_on_too_little_data_raises_as_scikit_learn_does():
     X, y = load_iris(return_X_y=True)
     clf = NeuronClassifier(early_stopping=True, validation_fraction=0.01, max_iter=5)
-    with pytest.warns(UserWarning, match="at least 2 validation samples"):
+    with pytest.raises(ValueError, match="The validation set is too small.*holds 1"):
         clf.fit(X[::3], y[::3])
-    assert clf.validation_scores_ is None and clf.best_loss_ is not None
+    assert not hasattr(clf, "coefs_")
 
 
 @pytest.mark.parametrize("solver", ["rmsprop", "adamw"])

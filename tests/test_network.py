@@ -137,7 +137,9 @@ def test_float32_network_computes_in_float32():
     Y = np.eye(2, dtype=np.float32)[[0, 1, 0, 1, 1]]
     workspace.loss_gradient(X, Y)
     assert params.dtype == workspace.grad.dtype == np.float32
-    assert network.predict(params, X).dtype == np.float64  # as scikit-learn returns
+    # The dtype of X @ W, as scikit-learn returns.
+    assert network.predict(params, X).dtype == np.float32
+    assert network.predict(params, X.astype(np.float64)).dtype == np.float64
 
 
 @pytest.mark.parametrize("activation", sorted(ACTIVATIONS))

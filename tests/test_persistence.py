@@ -1,5 +1,7 @@
 """Saving and loading: pickle, joblib and skops keep predictions identical."""
 
+import copy
+import io
 import pickle
 import warnings
 
@@ -75,3 +77,42 @@ def test_trusted_types_name_real_classes():
     for name in skneuron.TRUSTED_TYPES:
         module, _, cls = name.rpartition(".")
         assert isinstance(getattr(importlib.import_module(module), cls), type)
+
+
+def _skops_round_trip(model):
+    sio = pytest.importorskip("skops.io", reason="skops is in the test extra")
+    return sio.loads(sio.dumps(model), trusted=skneuron.TRUSTED_TYPES)
+
+
+SAVERS = {
+    "pickle": lambda model: pickle.loads(pickle.dumps(model)),
+    "joblib": lambda model: joblib.load(_joblib_dump(model)),
+    "deepcopy": copy.deepcopy,
+    "skops": _skops_round_trip,
+}
+
+
+def _joblib_dump(model):
+    buffer = io.BytesIO()
+    joblib.dump(model, buffer)
+    buffer.seek(0)
+    return buffer
+
+
+@pytest.mark.parametrize("saver", SAVERS)
+@pytest.mark.parametrize("model", MODELS, ids=lambda m: type(m).__name__)
+def test_saving_never_changes_the_model_and_copies_stay_aliased(model, saver):
+    model = _fitted(model)
+    before = dict(model.__dict__)
+    coefs = model.coefs_
+    loaded = SAVERS[saver](model)
+    assert model.__dict__.keys() == before.keys()
+    assert all(model.__dict__[key] is value for key, value in before.items())
+    assert model.coefs_ is coefs and np.shares_memory(coefs[0], model._params)
+    # The copy's weights are views of its own flat vector, as in a fitted model.
+    for W, b in zip(loaded.coefs_, loaded.intercepts_):
+        assert np.shares_memory(W, loaded._params)
+        assert np.shares_memory(b, loaded._params)
+    assert not np.shares_memory(loaded._params, model._params)
+    loaded._params[0] += 1.0
+    assert loaded.coefs_[0].flat[0] == model.coefs_[0].flat[0] + 1.0

@@ -62,20 +62,45 @@ def test_a_callback_must_be_callable():
         NeuronClassifier(callbacks=["print"]).fit(X, y)
 
 
-def test_verbose_2_draws_a_progress_bar(capsys):
-    pytest.importorskip("tqdm", reason="verbose=2 draws a bar only with tqdm")
+def test_progress_bar_draws_a_bar_and_verbose_stays_on_stdout(capsys):
+    pytest.importorskip("tqdm", reason="tqdm is in the test extra")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
-        NeuronClassifier(verbose=2, max_iter=3, early_stopping=True).fit(X, y)
-    err = capsys.readouterr().err
+        NeuronClassifier(progress_bar=True, max_iter=3, early_stopping=True).fit(X, y)
+    out, err = capsys.readouterr()
     assert "3/3" in err and "epoch" in err and "validation=" in err
+    assert out == ""  # verbose=False: no lines
 
 
-def test_verbose_2_without_tqdm_prints_lines(capsys, monkeypatch):
+def test_progress_bar_without_tqdm_says_how_to_install_it(monkeypatch):
     import sys
 
     monkeypatch.setitem(sys.modules, "tqdm.auto", None)  # import fails
+    clf = NeuronClassifier(progress_bar=True, max_iter=3)
+    with pytest.raises(ImportError, match=r"skneuron\[progress\]"):
+        clf.fit(X, y)
+    assert not hasattr(clf, "coefs_")
+
+
+@pytest.mark.parametrize("verbose", [True, 2, 10])
+def test_any_true_verbose_prints_scikit_learn_s_lines(verbose, capsys):
+    from sklearn.neural_network import MLPClassifier
+
+    settings = dict(
+        solver="sgd",
+        learning_rate="adaptive",
+        early_stopping=True,
+        n_iter_no_change=2,
+        tol=0.5,
+        max_iter=30,
+        random_state=0,
+        verbose=verbose,
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
-        NeuronClassifier(verbose=2, max_iter=3).fit(X, y)
-    assert capsys.readouterr().out.count("Iteration") == 3
+        MLPClassifier(**settings).fit(X, y)
+        theirs = capsys.readouterr().out
+        NeuronClassifier(dtype="float64", **settings).fit(X, y)
+        ours = capsys.readouterr().out
+    assert "Setting learning rate to" in theirs and "Stopping." in theirs
+    assert ours == theirs

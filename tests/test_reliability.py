@@ -45,7 +45,7 @@ def test_interrupt_with_early_stopping_keeps_the_best_epoch():
     clf = NeuronClassifier(
         early_stopping=True, callbacks=[_interrupt_at(6)], max_iter=50, random_state=0
     )
-    with pytest.warns(UserWarning, match="the best one by validation score"):
+    with pytest.warns(UserWarning, match="keeps the weights of the best epoch"):
         clf.fit(X, y)
     assert clf.n_iter_ == 6
     assert clf.best_validation_score_ == max(clf.validation_scores_)
@@ -78,6 +78,52 @@ def test_interrupt_before_any_epoch_leaves_the_model_as_it_was(monkeypatch):
         clf.fit(X, y)
     np.testing.assert_array_equal(clf._params, before)
     assert clf.n_iter_ == 2
+
+
+def _interrupt_after(monkeypatch, n_calls):
+    """Make the n-th loss evaluation of any fit raise KeyboardInterrupt."""
+    from skneuron import _network
+
+    loss_gradient = _network.Workspace.loss_gradient
+    calls = []
+
+    def interrupting(self, *args, **kwargs):
+        calls.append(1)
+        if len(calls) == n_calls:
+            raise KeyboardInterrupt
+        return loss_gradient(self, *args, **kwargs)
+
+    monkeypatch.setattr(_network.Workspace, "loss_gradient", interrupting)
+
+
+def test_interrupted_lbfgs_keeps_its_last_iterate(monkeypatch):
+    _interrupt_after(monkeypatch, 30)
+    clf = NeuronClassifier(solver="lbfgs", random_state=0)
+    with pytest.warns(UserWarning, match="interrupted by the user after"):
+        clf.fit(X, y)
+    monkeypatch.undo()
+    assert 1 <= clf.n_iter_ == len(clf.loss_curve_) < 30
+    assert clf.loss_ == clf.loss_curve_[-1]
+    # The kept weights are those of the last completed iteration: training that
+    # many iterations without an interrupt reaches the same ones.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        same = NeuronClassifier(solver="lbfgs", random_state=0, max_iter=clf.n_iter_)
+        same.fit(X, y)
+    np.testing.assert_array_equal(clf._params, same._params)
+    assert clf.score(X, y) == same.score(X, y) > 0.5
+
+
+def test_interrupted_lbfgs_refit_keeps_what_it_had(monkeypatch):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        clf = NeuronClassifier(solver="lbfgs", max_iter=5, random_state=0).fit(X, y)
+    before = clf._params.copy()
+    _interrupt_after(monkeypatch, 1)  # before the first iteration completes
+    with pytest.raises(KeyboardInterrupt):
+        clf.set_params(warm_start=True).fit(X, y)
+    np.testing.assert_array_equal(clf._params, before)
+    assert clf.n_iter_ == 5 and clf.predict(X).shape == y.shape
 
 
 @pytest.mark.parametrize("solver", ["adam", "sgd", "lbfgs"])
