@@ -222,12 +222,14 @@ class BaseNeuron(IntrospectionMixin, BaseEstimator):
         """The floating type of the weights and the arithmetic.
 
         ``"auto"`` follows the input, as scikit-learn's MLP does: float32 for float32
-        ``X``, float64 for anything else. A model keeps its type once fitted.
+        ``X``, float64 for anything else; but L-BFGS always works in float64, as
+        scikit-learn's does (scipy hands it float64 weights, which promote every
+        product), and as its line search needs. A model keeps its type once fitted.
         """
         if not first_pass:
             return self._params.dtype.type
         if self.dtype == "auto":
-            return X.dtype.type
+            return np.float64 if self.solver == "lbfgs" else X.dtype.type
         return np.dtype(self.dtype).type
 
     def _batch_size(self, n_samples):
@@ -261,6 +263,9 @@ class BaseNeuron(IntrospectionMixin, BaseEstimator):
             dtype=(np.float64, np.float32),
             reset=first_pass,
         )
+        # scikit-learn draws the initial weights in the input's type, even where
+        # it then computes in float64 (L-BFGS on float32 input): so do we.
+        init_dtype = X.dtype
         # At most one copy of X: to the compute dtype, and CSR for row batches.
         X = X.astype(self._compute_dtype(X, first_pass), copy=False)
         if sp.issparse(X):
@@ -285,7 +290,8 @@ class BaseNeuron(IntrospectionMixin, BaseEstimator):
         )
         self._random_state = random_state = check_random_state(self.random_state)
         if first_pass:
-            params = network.init_params(random_state, X.dtype, self.weight_init)
+            params = network.init_params(random_state, init_dtype, self.weight_init)
+            params = params.astype(X.dtype, copy=False)
             self.t_ = 0
             self.history_ = []
             self._plateau = Plateau(self.tol, self.n_iter_no_change)

@@ -127,11 +127,14 @@ hidden_layer_sizes : array-like of shape (n_hidden_layers,) or int, default=(100
     dtype : {"auto", "float32", "float64"} or numpy float type, default="auto"
         Floating-point type of the weights and computations. ``"auto"`` follows
         the input, as scikit-learn's MLP does: float32 ``X`` trains in float32,
-        any other ``X`` in float64, for every solver; ``coefs_``, ``intercepts_``
-        and the outputs of ``predict`` and ``predict_proba`` have that type (the
-        outputs are float64 when float64 ``X`` meets a float32 model). Give
-        ``"float32"`` to train faster on float64 data, to float32 precision. A
-        fitted model keeps its type through ``warm_start`` and ``partial_fit``."""
+        any other ``X`` in float64; ``coefs_``, ``intercepts_`` and the outputs of
+        ``predict`` and ``predict_proba`` have that type (the outputs are float64
+        when float64 ``X`` meets a float32 model). ``"lbfgs"`` works in float64
+        whatever the input, as scikit-learn's does in effect (it ends with float64
+        weights too), since its line search compares loss values to more digits
+        than float32 holds. Give ``"float32"`` to train faster on float64 data, to
+        float32 precision. A fitted model keeps its type through ``warm_start`` and
+        ``partial_fit``."""
 
 SHARED_ATTRIBUTES = """\
 loss_ : float
