@@ -14,6 +14,10 @@ Every entry works on preallocated arrays and allocates nothing layer-sized:
 Output activations (``softmax``, ``logistic``, ``identity``, ``exp``) follow the same
 contract; there ``derivative`` is the vector-Jacobian product, which for softmax is
 not elementwise.
+
+Where numpy would pass over a layer several times, an entry's functions are compiled
+fused loops from ``_kernels`` (relu, tanh and logistic derivatives; relu's forward
+with the bias add).
 """
 
 from collections.abc import Callable
@@ -22,6 +26,8 @@ from functools import partial
 
 import numpy as np
 from scipy.special import expit, ndtr
+
+from . import _kernels
 
 LEAKY_RELU_SLOPE = 0.01
 _INV_SQRT_2PI = 1.0 / np.sqrt(2.0 * np.pi)
@@ -40,11 +46,16 @@ class Activation:
     needs_z : bool, default=False
         Whether ``Z`` needs a buffer of its own: ``forward`` cannot run in place or
         ``derivative`` reads ``Z``. When false, ``Z`` and ``A`` may share memory.
+    forward_with_bias : callable or None, default=None
+        ``forward_with_bias(Z, b)``: ``Z = f(Z + b)`` in place, in one pass, for a
+        layer whose ``Z`` and ``A`` share memory; without it the network adds the
+        bias, then calls ``forward``.
     """
 
     forward: Callable[[np.ndarray, np.ndarray], object]
     derivative: Callable[[np.ndarray, np.ndarray, np.ndarray], object]
     needs_z: bool = False
+    forward_with_bias: Callable[[np.ndarray, np.ndarray], object] | None = None
 
 
 def _identity(Z, A):
@@ -61,9 +72,7 @@ def _logistic(Z, A):
 
 
 def _logistic_derivative(Z, A, dA):
-    dA *= A
-    np.subtract(1, A, out=A)
-    dA *= A
+    _kernels.logistic_derivative(A, dA)  # dA *= A (1 - A)
 
 
 def _tanh(Z, A):
@@ -71,9 +80,7 @@ def _tanh(Z, A):
 
 
 def _tanh_derivative(Z, A, dA):
-    np.square(A, out=A)
-    np.subtract(1, A, out=A)
-    dA *= A
+    _kernels.tanh_derivative(A, dA)  # dA *= 1 - A**2
 
 
 def _relu(Z, A):
@@ -82,8 +89,7 @@ def _relu(Z, A):
 
 def _relu_derivative(Z, A, dA):
     # f'(z) = 1 where the unit is active: A > 0 carries the same sign as Z.
-    np.greater(A, 0, out=A)
-    dA *= A
+    _kernels.relu_derivative(A, dA)
 
 
 def _leaky_relu(Z, A, slope):
@@ -198,7 +204,7 @@ ACTIVATIONS = {
     "identity": Activation(_identity, _identity_derivative),
     "logistic": Activation(_logistic, _logistic_derivative),
     "tanh": Activation(_tanh, _tanh_derivative),
-    "relu": Activation(_relu, _relu_derivative),
+    "relu": Activation(_relu, _relu_derivative, forward_with_bias=_kernels.bias_relu),
     "leaky_relu": leaky_relu(LEAKY_RELU_SLOPE),
     "elu": Activation(_elu, _elu_derivative, needs_z=True),
     "softplus": Activation(_softplus, _softplus_derivative),

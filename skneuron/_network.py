@@ -23,6 +23,7 @@ from itertools import pairwise
 
 import numpy as np
 
+from . import _kernels
 from ._activations import OUTPUT_ACTIVATIONS, get_activation
 from ._losses import LOSSES
 
@@ -191,8 +192,11 @@ class Network:
                 A_prev = _saturate(A_prev, W[l])
             Z_l, A_l = Z[l][:n], A[l][:n]
             _dot(A_prev, W[l], out=Z_l)
-            Z_l += b[l]
-            function.forward(Z_l, A_l)
+            if function.forward_with_bias is not None and Z[l] is A[l]:
+                function.forward_with_bias(Z_l, b[l])
+            else:
+                Z_l += b[l]
+                function.forward(Z_l, A_l)
             A_prev = A_l
             if dropout and l < len(dropout) and dropout[l] is not None:
                 mask, dropped = dropout[l][0][:n], dropout[l][1][:n]
@@ -261,8 +265,6 @@ class Workspace:
         self.dZ = [np.empty_like(A) for A in self.A]
         self.loss = LOSSES[loss]
         self.alpha = alpha
-        # For the L2 term: numpy ufuncs, as scipy's BLAS brings a second thread pool.
-        self._scratch = np.empty(network.n_weights, dtype=params.dtype)
         self._ones = np.ones(batch_size, dtype=params.dtype)
         self.rng = rng
         self.rates = list(dropout or [0.0] * (len(network.layer_sizes) - 2))
@@ -337,8 +339,7 @@ class Workspace:
         if self.alpha:
             weights = self.params[: net.n_weights]
             loss += 0.5 * self.alpha * np.dot(weights, weights) / n_eff
-            np.multiply(weights, self.alpha / n_eff, out=self._scratch)
-            self.grad[: net.n_weights] += self._scratch
+            _kernels.add_scaled(self.grad[: net.n_weights], weights, self.alpha / n_eff)
         return float(loss)
 
     def _backward_layer(self, l, X, dZ, n):

@@ -4,13 +4,14 @@ As in optax, an optimizer is a pair ``init(params) -> state`` and
 ``step(params, grad, state, learning_rate)``; the state is a plain dict of arrays and
 counters, so it pickles with the model and ``partial_fit`` resumes where it stopped.
 Unlike optax, ``step`` updates ``params`` in place and allocates nothing: each update
-is a handful of numpy ufuncs over one vector, with a scratch vector in the state.
-They are ufuncs, not scipy's BLAS ``axpy``: scipy ships its own OpenBLAS, whose
-thread pool would fight numpy's for the cores in every batch.
+is one compiled loop over the flat vector (``_kernels``), which reads every array
+once, where numpy's ufuncs would pass over it a dozen times.
 Learning-rate schedules and stopping live in the training loop, not here.
 """
 
 import numpy as np
+
+from . import _kernels
 
 
 class SGD:
@@ -36,21 +37,19 @@ class SGD:
         self.nesterovs_momentum = nesterovs_momentum
 
     def init(self, params):
-        """Zero velocity, and one scratch vector."""
-        return {"velocity": np.zeros_like(params), "scratch": np.empty_like(params)}
+        """Zero velocity."""
+        return {"velocity": np.zeros_like(params)}
 
     def step(self, params, grad, state, learning_rate):
         """Update ``params`` in place from ``grad``."""
-        velocity, scratch = state["velocity"], state["scratch"]
-        np.multiply(grad, learning_rate, out=scratch)
-        velocity *= self.momentum
-        velocity -= scratch
-        if self.nesterovs_momentum:
-            params -= scratch
-            np.multiply(velocity, self.momentum, out=scratch)
-        else:
-            np.copyto(scratch, velocity)
-        params += scratch
+        _kernels.sgd_step(
+            params,
+            grad,
+            state["velocity"],
+            learning_rate,
+            self.momentum,
+            self.nesterovs_momentum,
+        )
 
 
 class Adam:
@@ -77,31 +76,24 @@ class Adam:
         self.epsilon = epsilon
 
     def init(self, params):
-        """Zero moments at time step 0, and one scratch vector."""
-        return {
-            "t": 0,
-            "m": np.zeros_like(params),
-            "v": np.zeros_like(params),
-            "scratch": np.empty_like(params),
-        }
+        """Zero moments at time step 0."""
+        return {"t": 0, "m": np.zeros_like(params), "v": np.zeros_like(params)}
 
-    def step(self, params, grad, state, learning_rate):
-        """Update ``params`` in place from ``grad``."""
-        m, v, scratch = state["m"], state["v"], state["scratch"]
+    def step(self, params, grad, state, learning_rate, decay=1.0):
+        """Update ``params`` in place from ``grad``, after scaling it by ``decay``."""
         state["t"] = t = state["t"] + 1
-        m *= self.beta_1
-        np.multiply(grad, 1 - self.beta_1, out=scratch)
-        m += scratch
-        v *= self.beta_2
-        np.multiply(grad, grad, out=scratch)
-        scratch *= 1 - self.beta_2
-        v += scratch
         step_size = learning_rate * np.sqrt(1 - self.beta_2**t) / (1 - self.beta_1**t)
-        np.sqrt(v, out=scratch)
-        scratch += self.epsilon
-        np.divide(m, scratch, out=scratch)
-        scratch *= step_size
-        params -= scratch
+        _kernels.adam_step(
+            params,
+            grad,
+            state["m"],
+            state["v"],
+            step_size,
+            self.beta_1,
+            self.beta_2,
+            self.epsilon,
+            decay,
+        )
 
 
 class RMSProp:
@@ -125,21 +117,14 @@ class RMSProp:
         self.epsilon = epsilon
 
     def init(self, params):
-        """Zero mean squared gradient, and one scratch vector."""
-        return {"v": np.zeros_like(params), "scratch": np.empty_like(params)}
+        """Zero mean squared gradient."""
+        return {"v": np.zeros_like(params)}
 
     def step(self, params, grad, state, learning_rate):
         """Update ``params`` in place from ``grad``."""
-        v, scratch = state["v"], state["scratch"]
-        v *= self.rho
-        np.multiply(grad, grad, out=scratch)
-        scratch *= 1 - self.rho
-        v += scratch
-        np.sqrt(v, out=scratch)
-        scratch += self.epsilon
-        np.divide(grad, scratch, out=scratch)
-        scratch *= learning_rate
-        params -= scratch
+        _kernels.rmsprop_step(
+            params, grad, state["v"], learning_rate, self.rho, self.epsilon
+        )
 
 
 class AdamW(Adam):
@@ -163,9 +148,9 @@ class AdamW(Adam):
         self.weight_decay = weight_decay
 
     def step(self, params, grad, state, learning_rate):
-        """Decay, then update ``params`` in place from ``grad``."""
-        params *= 1 - learning_rate * self.weight_decay
-        super().step(params, grad, state, learning_rate)
+        """Decay, then update ``params`` in place from ``grad``, in one pass."""
+        decay = 1 - learning_rate * self.weight_decay
+        super().step(params, grad, state, learning_rate, decay)
 
 
 OPTIMIZERS = {"sgd": SGD, "adam": Adam, "rmsprop": RMSProp, "adamw": AdamW}

@@ -1,3 +1,3 @@
-"""The package version, in one place (hatch reads it from here)."""
+"""The package version, in one place (meson.build reads it from here)."""
 
 __version__ = "0.1.0.dev0"
