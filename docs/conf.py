@@ -8,9 +8,8 @@ no network access.
 import os
 import sys
 
-# Import skneuron from this checkout, so the docs build without installing it, and
-# the local extensions in _ext/.
-sys.path.insert(0, os.path.abspath(".."))
+# skneuron is imported as installed (its kernels are compiled at install time);
+# the local extensions come from _ext/.
 sys.path.insert(0, os.path.abspath("_ext"))
 
 import skneuron  # noqa: E402
