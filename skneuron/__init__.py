@@ -1,5 +1,15 @@
 """skneuron: multi-layer perceptron estimators for scikit-learn, in numpy and scipy."""
 
+try:
+    from . import _kernels  # noqa: F401
+except ImportError as error:  # pragma: no cover - depends on how it is run
+    raise ImportError(
+        "skneuron's compiled kernels are missing: this is probably the source tree "
+        f"of skneuron ({__path__[0]}), not an installed copy. Install it with "
+        "`pip install .` and run Python from another directory, or make an "
+        "editable install (see README, Development)."
+    ) from error
+
 from ._base import InconsistentVersionWarning
 from ._classifier import NeuronClassifier
 from ._network import Network
