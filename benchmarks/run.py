@@ -61,8 +61,7 @@ from sklearn.neural_network import MLPClassifier, MLPRegressor
 from sklearn.preprocessing import StandardScaler
 from threadpoolctl import threadpool_info, threadpool_limits
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a clone
-from skneuron import NeuronClassifier, NeuronRegressor  # noqa: E402
+from skneuron import NeuronClassifier, NeuronRegressor  # as installed: compiled
 
 try:
     import torch
