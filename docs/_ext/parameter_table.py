@@ -40,14 +40,12 @@ SHARED_NOTES = {
     "batches as scikit-learn.",
     "tol": "Same rule. With several outputs and the squared error, ``loss_`` is "
     "larger (see below), so the rule may stop at another epoch.",
-    "verbose": "Same lines; ``2`` shows a progress bar (with tqdm installed).",
+    "verbose": "Same lines, for any true value.",
     "warm_start": "Same.",
     "momentum": "Same.",
     "nesterovs_momentum": "Same.",
-    "early_stopping": "Same; the split is stratified for every single-label "
-    "classifier, not only binary ones.",
-    "validation_fraction": "Same; fewer than 2 validation samples warns and "
-    "trains without early stopping.",
+    "early_stopping": "Same: the same split, stratified for binary targets.",
+    "validation_fraction": "Same; fewer than 2 validation samples raise.",
     "beta_1": "Same; also used by ``'adamw'``.",
     "beta_2": "Same; also used by ``'adamw'``.",
     "epsilon": "Same; also used by ``'rmsprop'`` and ``'adamw'``.",
@@ -66,8 +64,9 @@ EXTRA_NOTES = {
     "leaky_relu_slope": "Slope of ``'leaky_relu'`` below zero.",
     "callbacks": "Callables ``callback(estimator, record)`` run after each epoch; "
     "returning True stops training.",
-    "dtype": "``'auto'``: float32 for the stochastic solvers, float64 for "
-    "L-BFGS; ``'float64'`` reproduces scikit-learn to the last digits.",
+    "progress_bar": "A tqdm progress bar over the epochs.",
+    "dtype": "``'auto'``: the input's (float32 or float64), as scikit-learn; "
+    "float64 for L-BFGS. ``'float32'`` trains faster on float64 data.",
     "loss": "``'log_loss'`` (alias ``'cross_entropy'``) or ``'squared_error'``.",
     "class_weight": "``{label: weight}`` or ``'balanced'``; multiplies "
     "``sample_weight``.",
