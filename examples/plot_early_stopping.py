@@ -13,8 +13,9 @@ compares the result with training to the end.
 # %%
 # Training with a validation set
 # ------------------------------
-# ``validation_fraction=0.2`` holds out a fifth of the training data,
-# stratified by class. The digits data set leaves 252 validation images, so one
+# ``validation_fraction=0.2`` holds out a fifth of the training data, drawn at
+# random as scikit-learn's MLP draws it (it stratifies binary targets only). The
+# digits data set leaves 252 validation images, so one
 # image more or less changes the validation accuracy by 0.4 points: a larger
 # fraction makes the score less noisy, at the price of less data to train on.
 import matplotlib.pyplot as plt
