@@ -44,7 +44,6 @@ try:
         calculate_linear_regressor_output_shapes,
     )
     from skl2onnx.common.utils_classifier import get_label_classes
-    from skl2onnx.proto import onnx_proto
 except ImportError as error:  # pragma: no cover - depends on the environment
     raise ImportError(
         "skneuron.onnx needs skl2onnx (and onnxruntime to run the models): "
@@ -52,6 +51,14 @@ except ImportError as error:  # pragma: no cover - depends on the environment
     ) from error
 
 from ._classifier import NeuronClassifier
+from ._onnx_graph import (
+    DOUBLE,
+    FLOAT,
+    INT64,
+    STRING,
+    Graph,
+    forward,
+)
 from ._regressor import NeuronRegressor
 
 __all__ = [
@@ -61,152 +68,11 @@ __all__ = [
     "convert_neuron_regressor",
 ]
 
-_FLOAT, _DOUBLE = onnx_proto.TensorProto.FLOAT, onnx_proto.TensorProto.DOUBLE
-_INT64 = onnx_proto.TensorProto.INT64
 
-
-# -- graph-building helpers -------------------------------------------------------
-def _node(scope, container, op_type, inputs, output=None, **attrs):
-    """Add one node of the default domain; return the name of its output."""
-    output = output or scope.get_unique_variable_name(op_type.lower())
-    container.add_node(
-        op_type, inputs, output, name=scope.get_unique_operator_name(op_type), **attrs
-    )
-    return output
-
-
-def _constant(scope, container, value, proto_dtype, shape=()):
-    name = scope.get_unique_variable_name("constant")
-    value = np.asarray(value).ravel().tolist()
-    container.add_initializer(name, proto_dtype, list(shape), value)
-    return name
-
-
-# -- activations: one function each, (scope, container, Z, dtype, model) -> A -------
-def _native(op_type):
-    def activation(scope, container, Z, proto_dtype, model):
-        return _node(scope, container, op_type, [Z])
-
-    return activation
-
-
-def _leaky_relu(scope, container, Z, proto_dtype, model):
-    # max(z, s z), as skneuron computes it; onnxruntime's LeakyRelu is float-only.
-    slope = _constant(scope, container, model.leaky_relu_slope, proto_dtype)
-    return _node(
-        scope, container, "Max", [Z, _node(scope, container, "Mul", [Z, slope])]
-    )
-
-
-def _elu(scope, container, Z, proto_dtype, model):
-    # max(z, exp(min(z, 0)) - 1), skneuron's formula; Elu has no double kernel.
-    zero = _constant(scope, container, 0.0, proto_dtype)
-    one = _constant(scope, container, 1.0, proto_dtype)
-    below = _node(scope, container, "Min", [Z, zero])
-    expm1 = _node(
-        scope, container, "Sub", [_node(scope, container, "Exp", [below]), one]
-    )
-    return _node(scope, container, "Max", [Z, expm1])
-
-
-def _softplus(scope, container, Z, proto_dtype, model):
-    # log(1 + exp(z)) = max(z, 0) + log(1 + exp(-|z|)): never overflows, as numpy's
-    # logaddexp; Softplus has no double kernel.
-    one = _constant(scope, container, 1.0, proto_dtype)
-    decay = _node(scope, container, "Neg", [_node(scope, container, "Abs", [Z])])
-    tail = _node(scope, container, "Exp", [decay])
-    log1p = _node(
-        scope, container, "Log", [_node(scope, container, "Add", [tail, one])]
-    )
-    return _node(scope, container, "Add", [_node(scope, container, "Relu", [Z]), log1p])
-
-
-def _gelu(scope, container, Z, proto_dtype, model):
-    # Exact GELU, z Phi(z) = z (1 + erf(z / sqrt 2)) / 2, as skneuron's ndtr. Erf has
-    # no double kernel in onnxruntime: a double graph takes it in single precision.
-    scale = _constant(scope, container, 1 / np.sqrt(2.0), proto_dtype)
-    half = _constant(scope, container, 0.5, proto_dtype)
-    one = _constant(scope, container, 1.0, proto_dtype)
-    scaled = _node(scope, container, "Mul", [Z, scale])
-    if proto_dtype == _DOUBLE:
-        scaled = _node(scope, container, "Cast", [scaled], to=_FLOAT)
-    erf = _node(scope, container, "Erf", [scaled])
-    if proto_dtype == _DOUBLE:
-        erf = _node(scope, container, "Cast", [erf], to=_DOUBLE)
-    cdf = _node(
-        scope, container, "Mul", [_node(scope, container, "Add", [erf, one]), half]
-    )
-    return _node(scope, container, "Mul", [Z, cdf])
-
-
-def _silu(scope, container, Z, proto_dtype, model):
-    return _node(scope, container, "Mul", [Z, _node(scope, container, "Sigmoid", [Z])])
-
-
-def _softmax(scope, container, Z, proto_dtype, model):
-    return _node(scope, container, "Softmax", [Z], axis=1)
-
-
-def _exp(scope, container, Z, proto_dtype, model):
-    # skneuron clips z so that exp(z) stays finite in the model's dtype; so here.
-    dtype = np.float64 if proto_dtype == _DOUBLE else np.float32
-    limit = _constant(scope, container, np.log(np.finfo(dtype).max) - 1, proto_dtype)
-    return _node(scope, container, "Exp", [_node(scope, container, "Min", [Z, limit])])
-
-
-HIDDEN_ACTIVATIONS = {
-    "identity": _native("Identity"),
-    "logistic": _native("Sigmoid"),
-    "tanh": _native("Tanh"),
-    "relu": _native("Relu"),
-    "leaky_relu": _leaky_relu,
-    "elu": _elu,
-    "softplus": _softplus,
-    "gelu": _gelu,
-    "silu": _silu,
-}
-"""ONNX graph of each hidden activation of ``skneuron._activations.ACTIVATIONS``."""
-
-OUTPUT_ACTIVATIONS = {
-    "identity": _native("Identity"),
-    "logistic": _native("Sigmoid"),
-    "softmax": _softmax,
-    "exp": _exp,
-}
-"""ONNX graph of each output activation of ``OUTPUT_ACTIVATIONS`` in skneuron."""
-
-
-# -- the network ------------------------------------------------------------------
-def _activation_functions(model):
-    """One graph function per layer, or a ValueError naming what has none."""
-    *hidden, output = model.layer_activations_
-    for name, table in [*((h, HIDDEN_ACTIVATIONS) for h in hidden), (output, None)]:
-        table = table or OUTPUT_ACTIVATIONS
-        if name not in table:
-            raise ValueError(
-                f"{type(model).__name__} uses the activation {name!r}, which has no "
-                f"ONNX conversion; convertible: {sorted(table)}."
-            )
-    return [HIDDEN_ACTIVATIONS[h] for h in hidden] + [OUTPUT_ACTIVATIONS[output]]
-
-
-def _forward(scope, container, model, input_name, proto_dtype):
-    """The network's output for the input: ``A = f(A @ W + b)``, layer by layer."""
-    functions = _activation_functions(model)
-    A = _node(scope, container, "Cast", [input_name], to=proto_dtype)
-    for W, b, function in zip(model.coefs_, model.intercepts_, functions):
-        W_name = _constant(scope, container, W, proto_dtype, W.shape)
-        b_name = _constant(scope, container, b, proto_dtype, (1, len(b)))
-        Z = _node(scope, container, "MatMul", [A, W_name])
-        Z = _node(scope, container, "Add", [Z, b_name])
-        A = function(scope, container, Z, proto_dtype, model)
-    return A
-
-
-def _proto_dtype(operator):
-    # Double in, double out; anything else (float, int, bool) computes in float.
+def _graph(scope, operator, container):
+    """A graph in the input's precision: double in, double out; float otherwise."""
     proto_dtype = guess_proto_type(operator.inputs[0].type)
-    return _DOUBLE if proto_dtype == _DOUBLE else _FLOAT
+    return Graph(scope, container, DOUBLE if proto_dtype == DOUBLE else FLOAT)
 
 
 # -- classifier -------------------------------------------------------------------
@@ -218,15 +84,15 @@ def _class_labels(scope, model):
     """
     classes = np.asarray(get_label_classes(scope, model))
     if classes.dtype.kind in "OUS":
-        return [str(c).encode("utf-8") for c in classes], onnx_proto.TensorProto.STRING
-    return classes.astype(np.int64).tolist(), onnx_proto.TensorProto.INT64
+        return [str(c).encode("utf-8") for c in classes], STRING
+    return classes.astype(np.int64).tolist(), INT64
 
 
 def _check_zipmap(scope, model, proto_dtype):
     # ONNX's ZipMap takes float tensors only: refuse here, with the remedy, rather
     # than let onnxruntime reject the graph with a type error.
     zipmap = scope.get_options(model, dict(zipmap=True))["zipmap"]
-    if zipmap is True and proto_dtype == _DOUBLE:
+    if zipmap is True and proto_dtype == DOUBLE:
         raise ValueError(
             "The option zipmap=True needs a float32 input: ONNX's ZipMap operator "
             "takes float tensors only. Pass options={'zipmap': False} or "
@@ -265,28 +131,23 @@ def convert_neuron_classifier(scope, operator, container):
     container : skl2onnx.common._container.ModelComponentContainer
     """
     model = operator.raw_operator
-    proto_dtype = _proto_dtype(operator)
-    _check_zipmap(scope, model, proto_dtype)
+    g = _graph(scope, operator, container)
+    _check_zipmap(scope, model, g.proto_dtype)
     labels, proba = operator.outputs[0].full_name, operator.outputs[1].full_name
-    P = _forward(scope, container, model, operator.inputs[0].full_name, proto_dtype)
+    P = forward(g, model, operator.inputs[0].full_name)
     if model._label_binarizer.y_type_.startswith("multilabel"):
-        _node(scope, container, "Identity", [P], output=proba)
-        half = _constant(scope, container, 0.5, proto_dtype)
-        above = _node(scope, container, "Greater", [P, half])
-        _node(scope, container, "Cast", [above], output=labels, to=_INT64)
+        g("Identity", P, output=proba)
+        g("Cast", g("Greater", P, g.constant(0.5)), output=labels, to=INT64)
         return
     if model.n_outputs_ == 1:
         # 1 - p is exact for p >= 1/2, so argmax below agrees with predict's p > 1/2.
-        one = _constant(scope, container, 1.0, proto_dtype)
-        negative = _node(scope, container, "Sub", [one, P])
-        _node(scope, container, "Concat", [negative, P], output=proba, axis=1)
+        g("Concat", g("Sub", g.constant(1.0), P), P, output=proba, axis=1)
     else:
-        _node(scope, container, "Identity", [P], output=proba)
+        g("Identity", P, output=proba)
     values, class_type = _class_labels(scope, model)
-    classes = scope.get_unique_variable_name("classes")
-    container.add_initializer(classes, class_type, [len(values)], values)
-    index = _node(scope, container, "ArgMax", [proba], axis=1, keepdims=0)
-    _node(scope, container, "Gather", [classes, index], output=labels, axis=0)
+    classes = g.constant(values, (len(values),), class_type)
+    index = g("ArgMax", proba, axis=1, keepdims=0)
+    g("Gather", classes, index, output=labels, axis=0)
 
 
 # -- regressor --------------------------------------------------------------------
@@ -314,17 +175,9 @@ def convert_neuron_regressor(scope, operator, container):
     operator : skl2onnx.common._topology.Operator
     container : skl2onnx.common._container.ModelComponentContainer
     """
-    proto_dtype = _proto_dtype(operator)
-    prediction = _forward(
-        scope,
-        container,
-        operator.raw_operator,
-        operator.inputs[0].full_name,
-        proto_dtype,
-    )
-    _node(
-        scope, container, "Identity", [prediction], output=operator.outputs[0].full_name
-    )
+    g = _graph(scope, operator, container)
+    prediction = forward(g, operator.raw_operator, operator.inputs[0].full_name)
+    g("Identity", prediction, output=operator.outputs[0].full_name)
 
 
 update_registered_converter(
