@@ -10,12 +10,14 @@ classifiers; predictions of shape ``(n_samples, n_outputs)`` for regressors), an
 the network as ``MatMul`` and ``Add`` nodes with an activation after each layer.
 
 The graph computes in the precision of its input, as skl2onnx's converters do:
-``to_onnx(model, X[:1])`` with a float64 ``X`` gives a double-precision graph.
-onnxruntime has no double kernel for ``Erf``, so ``gelu`` layers evaluate their
-normal CDF in single precision in a double graph (an error of about 1e-7); the
-other activations are written with ops that run in both precisions. Inputs so
-large that skneuron's forward pass overflows (it then saturates them) overflow in
-the exported graph too.
+``to_onnx(model, X[:1])`` with a float64 ``X`` gives a double-precision graph. Where
+onnxruntime has no double kernel for an op (``LeakyRelu``, ``Elu``, ``Softplus``,
+``Erf``), the activation is written with ops that have one, so double graphs match
+skneuron to double precision. Two things differ from skneuron's forward pass:
+inputs so large that it overflows (skneuron then saturates them) overflow in the
+graph; and a scaler in front of the network rounds differently in float32 (skl2onnx
+multiplies by the inverse scale where scikit-learn divides), which a network with
+large weights magnifies.
 
 Examples
 --------
@@ -26,7 +28,8 @@ Examples
 >>> from skneuron import NeuronClassifier
 >>> X = np.random.RandomState(0).normal(size=(40, 3)).astype(np.float32)
 >>> y = (X[:, 0] > 0).astype(int)
->>> clf = NeuronClassifier((5,), solver="lbfgs", random_state=0).fit(X, y)
+>>> clf = NeuronClassifier((5,), solver="lbfgs", random_state=0, dtype="float32")
+>>> clf = clf.fit(X, y)
 >>> onx = skl2onnx.to_onnx(clf, X[:1], options={"zipmap": False})
 >>> sess = ort.InferenceSession(onx.SerializeToString())
 >>> labels, proba = sess.run(None, {"X": X})

@@ -217,6 +217,12 @@ def test_nocl_gives_class_indices():
     np.testing.assert_array_equal(labels, expected)
 
 
+def test_output_class_labels():
+    model, X = _fit(_classifier, {}, "strings", "float32")
+    *_, class_labels = _run(model, X, {"zipmap": False, "output_class_labels": True})
+    np.testing.assert_array_equal(class_labels, model.classes_)
+
+
 def test_every_activation_has_a_conversion():
     assert set(HIDDEN_ACTIVATIONS) == set(ACTIVATIONS)
     assert set(OUTPUT_ACTIVATIONS) == set(SKNEURON_OUTPUTS)
