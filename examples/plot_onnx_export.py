@@ -81,7 +81,7 @@ differences = {
     "float32": np.abs(proba - pipe.predict_proba(X32))[:, 1],
     "float64": np.abs(proba64 - pipe64.predict_proba(X_test))[:, 1],
 }
-fig, ax = plt.subplots(figsize=(6, 3.5))
+fig, ax = plt.subplots(figsize=(6, 3.5), layout="constrained")
 for name, difference in differences.items():
     print(f"{name}: largest difference {difference.max():.1e}")
     # Equal results are drawn at 1e-18, so that the log scale shows them.
