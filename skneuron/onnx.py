@@ -1,0 +1,202 @@
+"""Export to ONNX through skl2onnx: importing this module registers the converters.
+
+After ``import skneuron.onnx``, :func:`skl2onnx.to_onnx` converts a fitted
+:class:`~skneuron.NeuronClassifier` or :class:`~skneuron.NeuronRegressor`, alone or
+inside a scikit-learn pipeline, as it converts scikit-learn's MLP; onnxruntime then
+runs the model without Python. The converters are siblings of skl2onnx's own
+(``operator_converters/multilayer_perceptron.py``): the same outputs (labels and
+probabilities, with the ``zipmap``, ``nocl`` and ``output_class_labels`` options of
+classifiers; predictions of shape ``(n_samples, n_outputs)`` for regressors), and
+the network as ``MatMul`` and ``Add`` nodes with an activation after each layer.
+
+The graph computes in the precision of its input, as skl2onnx's converters do:
+``to_onnx(model, X[:1])`` with a float64 ``X`` gives a double-precision graph. Where
+onnxruntime has no double kernel for an op (``LeakyRelu``, ``Elu``, ``Softplus``,
+``Erf``), the activation is written with ops that have one, so double graphs match
+skneuron to double precision. Two things differ from skneuron's forward pass:
+inputs so large that it overflows (skneuron then saturates them) overflow in the
+graph; and a scaler in front of the network rounds differently in float32 (skl2onnx
+multiplies by the inverse scale where scikit-learn divides), which a network with
+large weights magnifies.
+
+Examples
+--------
+>>> import numpy as np
+>>> import onnxruntime as ort
+>>> import skl2onnx
+>>> import skneuron.onnx  # registers the converters
+>>> from skneuron import NeuronClassifier
+>>> X = np.random.RandomState(0).normal(size=(40, 3)).astype(np.float32)
+>>> y = (X[:, 0] > 0).astype(int)
+>>> clf = NeuronClassifier((5,), solver="lbfgs", random_state=0, dtype="float32")
+>>> clf = clf.fit(X, y)
+>>> onx = skl2onnx.to_onnx(clf, X[:1], options={"zipmap": False})
+>>> sess = ort.InferenceSession(onx.SerializeToString())
+>>> labels, proba = sess.run(None, {"X": X})
+>>> bool((labels == clf.predict(X)).all())
+True
+"""
+
+import numpy as np
+
+try:
+    from skl2onnx import update_registered_converter
+    from skl2onnx.common.data_types import Int64TensorType, guess_proto_type
+    from skl2onnx.common.shape_calculator import (
+        calculate_linear_classifier_output_shapes,
+        calculate_linear_regressor_output_shapes,
+    )
+    from skl2onnx.common.utils_classifier import get_label_classes
+except ImportError as error:  # pragma: no cover - depends on the environment
+    raise ImportError(
+        "skneuron.onnx needs skl2onnx (and onnxruntime to run the models): "
+        "pip install 'skneuron[onnx]'."
+    ) from error
+
+from ._classifier import NeuronClassifier
+from ._onnx_graph import (
+    DOUBLE,
+    FLOAT,
+    INT64,
+    STRING,
+    Graph,
+    forward,
+)
+from ._regressor import NeuronRegressor
+
+__all__ = [
+    "calculate_neuron_classifier_output_shapes",
+    "calculate_neuron_regressor_output_shapes",
+    "convert_neuron_classifier",
+    "convert_neuron_regressor",
+]
+
+
+def _graph(scope, operator, container):
+    """A graph in the input's precision: double in, double out; float otherwise."""
+    proto_dtype = guess_proto_type(operator.inputs[0].type)
+    return Graph(scope, container, DOUBLE if proto_dtype == DOUBLE else FLOAT)
+
+
+# -- classifier -------------------------------------------------------------------
+def _class_labels(scope, model):
+    """The labels as an ONNX initializer's values and type: strings or int64.
+
+    Float labels are whole numbers (scikit-learn refuses others as classes) and
+    become int64, as in skl2onnx's classifiers.
+    """
+    classes = np.asarray(get_label_classes(scope, model))
+    if classes.dtype.kind in "OUS":
+        return [str(c).encode("utf-8") for c in classes], STRING
+    return classes.astype(np.int64).tolist(), INT64
+
+
+def _check_zipmap(scope, model, proto_dtype):
+    # ONNX's ZipMap takes float tensors only: refuse here, with the remedy, rather
+    # than let onnxruntime reject the graph with a type error.
+    zipmap = scope.get_options(model, dict(zipmap=True))["zipmap"]
+    if zipmap is True and proto_dtype == DOUBLE:
+        raise ValueError(
+            "The option zipmap=True needs a float32 input: ONNX's ZipMap operator "
+            "takes float tensors only. Pass options={'zipmap': False} or "
+            "{'zipmap': 'columns'} to keep double precision, or float32 input."
+        )
+
+
+def calculate_neuron_classifier_output_shapes(operator):
+    """Shapes and types of a :class:`~skneuron.NeuronClassifier`'s outputs.
+
+    Those of skl2onnx's linear classifiers (which its MLP uses too): labels and
+    probabilities; for multilabel targets, one 0/1 label per output.
+
+    Parameters
+    ----------
+    operator : skl2onnx.common._topology.Operator
+    """
+    calculate_linear_classifier_output_shapes(operator)
+    model = operator.raw_operator
+    if model._label_binarizer.y_type_.startswith("multilabel"):
+        N = operator.inputs[0].get_first_dimension()
+        operator.outputs[0].set_type(Int64TensorType([N, model.n_outputs_]))
+
+
+def convert_neuron_classifier(scope, operator, container):
+    """Convert a fitted :class:`~skneuron.NeuronClassifier` to ONNX nodes.
+
+    Writes the labels of ``predict`` and the probabilities of ``predict_proba``:
+    ``[1 - p, p]`` for one logistic output, the softmax for several classes, one
+    logistic per label for multilabel targets, whose labels are ``p > 0.5``.
+
+    Parameters
+    ----------
+    scope : skl2onnx.common._topology.Scope
+    operator : skl2onnx.common._topology.Operator
+    container : skl2onnx.common._container.ModelComponentContainer
+    """
+    model = operator.raw_operator
+    g = _graph(scope, operator, container)
+    _check_zipmap(scope, model, g.proto_dtype)
+    labels, proba = operator.outputs[0].full_name, operator.outputs[1].full_name
+    P = forward(g, model, operator.inputs[0].full_name)
+    if model._label_binarizer.y_type_.startswith("multilabel"):
+        g("Identity", P, output=proba)
+        g("Cast", g("Greater", P, g.constant(0.5)), output=labels, to=INT64)
+        return
+    if model.n_outputs_ == 1:
+        # 1 - p is exact for p >= 1/2, so argmax below agrees with predict's p > 1/2.
+        g("Concat", g("Sub", g.constant(1.0), P), P, output=proba, axis=1)
+    else:
+        g("Identity", P, output=proba)
+    values, class_type = _class_labels(scope, model)
+    classes = g.constant(values, (len(values),), class_type)
+    index = g("ArgMax", proba, axis=1, keepdims=0)
+    g("Gather", classes, index, output=labels, axis=0)
+
+
+# -- regressor --------------------------------------------------------------------
+def calculate_neuron_regressor_output_shapes(operator):
+    """Shape and type of a :class:`~skneuron.NeuronRegressor`'s predictions.
+
+    Those of skl2onnx's linear regressors, with one column per output.
+
+    Parameters
+    ----------
+    operator : skl2onnx.common._topology.Operator
+    """
+    calculate_linear_regressor_output_shapes(operator)
+    N = operator.inputs[0].get_first_dimension()
+    output = operator.outputs[0]
+    output.set_type(type(output.type)([N, operator.raw_operator.n_outputs_]))
+
+
+def convert_neuron_regressor(scope, operator, container):
+    """Convert a fitted :class:`~skneuron.NeuronRegressor` to ONNX nodes.
+
+    Parameters
+    ----------
+    scope : skl2onnx.common._topology.Scope
+    operator : skl2onnx.common._topology.Operator
+    container : skl2onnx.common._container.ModelComponentContainer
+    """
+    g = _graph(scope, operator, container)
+    prediction = forward(g, operator.raw_operator, operator.inputs[0].full_name)
+    g("Identity", prediction, output=operator.outputs[0].full_name)
+
+
+update_registered_converter(
+    NeuronClassifier,
+    "SkneuronNeuronClassifier",
+    calculate_neuron_classifier_output_shapes,
+    convert_neuron_classifier,
+    options={
+        "zipmap": [True, False, "columns"],
+        "output_class_labels": [False, True],
+        "nocl": [True, False],
+    },
+)
+update_registered_converter(
+    NeuronRegressor,
+    "SkneuronNeuronRegressor",
+    calculate_neuron_regressor_output_shapes,
+    convert_neuron_regressor,
+)
