@@ -507,7 +507,9 @@ class BaseNeuron(IntrospectionMixin, BaseEstimator):
     # Views into the flat vector do not survive pickling or deep copies: drop them
     # and rebuild them from the vector when loading.
     def __getstate__(self):
-        state = super().__getstate__()
+        # A copy: on Python 3.11+ the base hands out the live __dict__, and popping
+        # from it would strip the weights off the model being pickled.
+        state = dict(super().__getstate__())
         state.pop("coefs_", None)
         state.pop("intercepts_", None)
         state["_skneuron_version"] = __version__

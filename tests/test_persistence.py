@@ -54,6 +54,17 @@ def test_round_trip_predicts_identically(model, library, tmp_path):
 
 
 @pytest.mark.parametrize("model", MODELS, ids=lambda m: type(m).__name__)
+def test_pickling_leaves_the_model_as_it_was(model):
+    # dask pickles a model to send it to a worker and keeps using the original.
+    model = _fitted(model)
+    before = dict(vars(model))
+    pickle.dumps(model)
+    assert vars(model).keys() == before.keys()
+    for got, expected in zip(model.coefs_, before["coefs_"]):
+        assert got is expected
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda m: type(m).__name__)
 def test_skops_loads_with_the_declared_trusted_types_only(model, tmp_path):
     sio = pytest.importorskip("skops.io", reason="skops is in the test extra")
     model = _fitted(model)
