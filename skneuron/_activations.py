@@ -241,6 +241,12 @@ def resolve_activation(name):
         If ``name`` is not a known activation.
     """
     name = ALIASES.get(name, name)
+    if name == "step":
+        raise ValueError(
+            "activation='step' is for a Neuron with hand-set weights only: its "
+            "derivative is zero wherever it is defined, so backpropagation cannot "
+            "train it. Use 'logistic' or 'tanh' for a smooth threshold."
+        )
     if name not in ACTIVATIONS:
         known = sorted({*ACTIVATIONS, *ALIASES})
         raise ValueError(f"Unknown activation {name!r}; expected one of {known}.")

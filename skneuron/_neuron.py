@@ -5,6 +5,18 @@ import numpy as np
 from ._activations import ACTIVATIONS, OUTPUT_ACTIVATIONS, resolve_activation
 
 
+def _step(Z, A):
+    # Heaviside with H(0) = 1: a McCulloch-Pitts neuron fires when its weighted sum
+    # reaches the threshold, and the bias is minus that threshold.
+    np.greater_equal(Z, 0, out=A)
+
+
+# Activations for a lone Neuron only, each a forward(Z, A) writing f(Z) into A. The
+# step function is not in ACTIVATIONS: its derivative is zero wherever it exists, so
+# backpropagation gets no gradient through it and the estimators cannot train it.
+NEURON_ONLY_ACTIVATIONS = {"step": _step}
+
+
 class Neuron:
     r"""A neuron: :math:`f(w \cdot x + b)`.
 
@@ -18,8 +30,22 @@ class Neuron:
     bias : float
         Added to the weighted sum.
     activation : str, default="identity"
-        Name of the activation :math:`f`, as for the estimators' ``activation``,
-        or ``"exp"``.
+        Name of the activation :math:`f`, as for the estimators' ``activation``;
+        or ``"exp"``; or ``"step"``, the Heaviside step of McCulloch and Pitts'
+        threshold neuron:
+
+        .. math::
+
+           H(z) = \begin{cases} 1 & z \geq 0 \\ 0 & z < 0 \end{cases}
+
+        so that the neuron fires when :math:`w \cdot x` reaches the threshold
+        :math:`-b`. ``"step"`` exists for a neuron with hand-set weights only: its
+        derivative is zero wherever it is defined, so backpropagation cannot train
+        it, and the estimators do not accept it.
+
+    See Also
+    --------
+    NeuronClassifier.neuron : The neurons of a fitted network.
 
     Examples
     --------
@@ -29,6 +55,19 @@ class Neuron:
     0.75
     >>> neuron.forward([[2.0, 0.5], [0.0, 1.0]])
     array([0.75, 0.  ])
+
+    With ``activation="step"``, single neurons are logic gates on inputs in
+    {0, 1}. AND fires only when both inputs are on (the sum reaches 2), OR when
+    at least one is (the sum reaches 1), and NOT, with a negative weight, when
+    its one input is off:
+
+    >>> inputs = [[0, 0], [0, 1], [1, 0], [1, 1]]
+    >>> Neuron(weights=[1, 1], bias=-2, activation="step").forward(inputs)  # AND
+    array([0., 0., 0., 1.])
+    >>> Neuron(weights=[1, 1], bias=-1, activation="step").forward(inputs)  # OR
+    array([0., 1., 1., 1.])
+    >>> Neuron(weights=[-1], bias=0, activation="step").forward([[0], [1]])  # NOT
+    array([1., 0.])
     """
 
     def __init__(self, weights, bias, activation="identity"):
@@ -38,8 +77,10 @@ class Neuron:
                 f"weights must be one-dimensional, got shape {self.weights.shape}."
             )
         self.bias = float(bias)
-        name = activation if activation == "exp" else resolve_activation(activation)
-        self.activation = name
+        if activation in ("exp", *NEURON_ONLY_ACTIVATIONS):
+            self.activation = activation
+        else:
+            self.activation = resolve_activation(activation)
 
     def forward(self, x):
         """Output of the neuron for one sample or a batch.
@@ -60,10 +101,15 @@ class Neuron:
                 f"inputs, got {x.shape}."
             )
         z = np.atleast_2d(x @ self.weights + self.bias).reshape(-1, 1)
-        registry = ACTIVATIONS if self.activation in ACTIVATIONS else OUTPUT_ACTIVATIONS
         a = np.empty_like(z)
-        registry[self.activation].forward(z, a)
+        self._forward_function()(z, a)
         return a.reshape(x.shape[:-1])
+
+    def _forward_function(self):
+        if self.activation in NEURON_ONLY_ACTIVATIONS:
+            return NEURON_ONLY_ACTIVATIONS[self.activation]
+        registry = ACTIVATIONS if self.activation in ACTIVATIONS else OUTPUT_ACTIVATIONS
+        return registry[self.activation].forward
 
     def __repr__(self):
         return (
