@@ -67,9 +67,10 @@ hidden_layer_sizes : array-like of shape (n_hidden_layers,) or int, default=(100
         Whether ``solver="sgd"`` uses Nesterov's momentum.
 
     early_stopping : bool, default=False
-        Hold out ``validation_fraction`` of the training data (stratified for
-        single-label classification) and stop when its score stops improving; the
-        weights of the best epoch are restored at the end.
+        Hold out ``validation_fraction`` of the training data (split as
+        scikit-learn's MLP splits it: stratified for binary targets only) and stop
+        when its score stops improving; the weights of the best epoch are restored
+        at the end. ``partial_fit`` refuses it, as scikit-learn's does.
 
     validation_fraction : float, default=0.1
         Fraction of the training data held out for early stopping.
