@@ -420,7 +420,8 @@ class BaseNeuron(IntrospectionMixin, BaseEstimator):
                 "and the optimization hasn't converged yet."
             )
             warnings.warn(message, ConvergenceWarning, stacklevel=5)
-        if len(records) > 1 and records[-1]["loss"] > records[0]["loss"]:
+        rose = len(records) > 1 and records[-1]["loss"] > records[0]["loss"]
+        if rose and self.solver != "lbfgs":  # L-BFGS has no learning rate to blame
             message = (
                 f"The training loss rose from {records[0]['loss']:.6g} after the "
                 f"first epoch to {records[-1]['loss']:.6g} after the last: the "
