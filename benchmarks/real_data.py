@@ -31,7 +31,12 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 from threadpoolctl import threadpool_limits
 
-from skneuron import NeuronClassifier, NeuronRegressor
+from skneuron import (
+    NeuronClassifier,
+    NeuronRegressor,
+    TabularClassifier,
+    TabularRegressor,
+)
 
 
 def _pick(classifier, regressor):
@@ -41,6 +46,10 @@ def _pick(classifier, regressor):
 
 # name -> factory(task) -> unfitted estimator. Fixed seeds; defaults otherwise.
 MODELS = {
+    "skneuron-tabular": _pick(
+        lambda: TabularClassifier(random_state=0),
+        lambda: TabularRegressor(random_state=0),
+    ),
     "skneuron": _pick(
         lambda: NeuronClassifier(random_state=0),
         lambda: NeuronRegressor(random_state=0),
@@ -55,6 +64,9 @@ MODELS = {
     "linear": _pick(lambda: LogisticRegression(max_iter=1000), RidgeCV),
 }
 REFERENCE = "HistGB"  # the model the "at least as good as" share compares to
+# Models that take the data frame as it is: they preprocess (and scale the
+# regression targets) themselves.
+RAW_INPUT = {"skneuron-tabular"}
 
 # One-hot width bound: rarer levels are merged into one "infrequent" column.
 MAX_CATEGORIES = 32
@@ -101,8 +113,10 @@ def build(name, task, X):
 
     Regression targets are standardized (``TransformedTargetRegressor`` with
     ``StandardScaler``) for every model alike: the networks need it, and R^2 of
-    the others barely moves.
+    the others barely moves. Models of ``RAW_INPUT`` get ``X`` as it is.
     """
+    if name in RAW_INPUT:
+        return MODELS[name](task)
     model = make_pipeline(preprocessing(X), MODELS[name](task))
     if task == "regression":
         model = TransformedTargetRegressor(model, transformer=StandardScaler())

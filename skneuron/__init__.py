@@ -10,24 +10,44 @@ except ImportError as error:  # pragma: no cover - depends on how it is run
         "editable install (see README, Development)."
     ) from error
 
+import numpy as np
+
 from ._base import InconsistentVersionWarning
 from ._classifier import NeuronClassifier
 from ._network import Network
 from ._neuron import Neuron
 from ._regressor import NeuronRegressor
+from ._tabular import (
+    TabularClassifier,
+    TabularRegressor,
+    _fill_mean,
+    _fill_mean_and_clip,
+)
 from ._training import LearningRate, Plateau
 from ._version import __version__
 
 TRUSTED_TYPES = [
     f"{cls.__module__}.{cls.__qualname__}"
-    for cls in (NeuronClassifier, NeuronRegressor, Network, LearningRate, Plateau)
+    for cls in (
+        NeuronClassifier,
+        NeuronRegressor,
+        Network,
+        LearningRate,
+        Plateau,
+        TabularClassifier,
+        TabularRegressor,
+        _fill_mean,
+        _fill_mean_and_clip,
+        np.dtype,  # OneHotEncoder's dtype parameter
+    )
 ]
 """The types a fitted skneuron model is made of, beyond what skops trusts already.
 
 Pass them to ``skops.io.load(file, trusted=skneuron.TRUSTED_TYPES)``: they hold
-numbers, arrays and names only, never code.
+numbers, arrays and names only, never code; the two functions are the tabular
+estimators' missing-value filling and clipping of numeric columns.
 """
-del Network, LearningRate, Plateau
+del Network, LearningRate, Plateau, _fill_mean, _fill_mean_and_clip, np
 
 __all__ = [
     "TRUSTED_TYPES",
@@ -35,5 +55,7 @@ __all__ = [
     "Neuron",
     "NeuronClassifier",
     "NeuronRegressor",
+    "TabularClassifier",
+    "TabularRegressor",
     "__version__",
 ]

@@ -1,0 +1,527 @@
+"""TabularClassifier and TabularRegressor: a network with defaults for tabular data.
+
+A recipe, not a new model: a :class:`~sklearn.compose.ColumnTransformer` that
+imputes, scales and one-hot encodes a data frame as it comes (numeric and
+categorical columns, missing values), then :class:`NeuronClassifier` or
+:class:`NeuronRegressor` with the settings the real-data benchmark
+(``benchmarks/real_data.py``) chose. Every choice is a parameter.
+"""
+
+from numbers import Integral
+
+import numpy as np
+from sklearn import config_context
+from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
+from sklearn.compose import ColumnTransformer, make_column_selector
+from sklearn.impute import SimpleImputer
+from sklearn.pipeline import Pipeline, make_pipeline
+from sklearn.preprocessing import FunctionTransformer, OneHotEncoder, StandardScaler
+from sklearn.utils.validation import check_array, check_is_fitted, validate_data
+
+from ._classifier import NeuronClassifier
+from ._compat import Interval, StrOptions, _fit_context
+from ._regressor import NeuronRegressor
+
+
+def smooth_clip(X):
+    """Squash values smoothly into (-3, 3): ``x / sqrt(1 + (x / 3) ** 2)``.
+
+    Near zero it is the identity; far outliers end near +-3 instead of dominating
+    a neuron's weighted sum (RealMLP's "robust scale and smooth clip").
+    """
+    return X / np.sqrt(1 + np.square(X / 3))
+
+
+def _forget_routing_requests(obj):
+    """Remove the metadata requests set for one fit from ``obj`` and its parts.
+
+    They served the fit only, and each points back at its owner, a cycle that
+    skops cannot save.
+    """
+    if isinstance(obj, BaseEstimator):
+        vars(obj).pop("_metadata_request", None)
+        obj = vars(obj)
+    children = obj.values() if isinstance(obj, dict) else obj
+    if isinstance(obj, dict | list | tuple):
+        for child in children:
+            _forget_routing_requests(child)
+
+
+def _fill_mean(X):
+    # After standardization, 0 is the (weighted) mean of each column.
+    return np.nan_to_num(X, nan=0.0)
+
+
+def _fill_mean_and_clip(X):
+    return smooth_clip(_fill_mean(X))
+
+
+# The parameters handed to the network as they are.
+_NETWORK_PARAMS = (
+    "hidden_layer_sizes",
+    "activation",
+    "solver",
+    "alpha",
+    "batch_size",
+    "learning_rate_init",
+    "max_iter",
+    "tol",
+    "n_iter_no_change",
+    "validation_fraction",
+    "dropout",
+    "random_state",
+    "verbose",
+)
+
+
+class _TabularBase(BaseEstimator):
+    _parameter_constraints: dict = {
+        "clip_outliers": ["boolean"],
+        "categorical_features": [StrOptions({"from_dtype"}), "array-like", None],
+        "max_categories": [Interval(Integral, 2, None, closed="left")],
+        "early_stopping": [StrOptions({"auto"}), "boolean"],
+        "min_validation_samples": [Interval(Integral, 1, None, closed="left")],
+        **{
+            name: constraint
+            for name, constraint in NeuronClassifier._parameter_constraints.items()
+            if name in _NETWORK_PARAMS
+        },
+    }
+
+    def _preprocessor(self, X):
+        """The column transformer for ``X``: categorical columns, then the rest."""
+        categorical = self.categorical_features
+        if isinstance(categorical, str):  # "from_dtype"
+            categorical = (
+                make_column_selector(dtype_exclude="number")(X)
+                if hasattr(X, "columns")
+                else []
+            )
+        elif categorical is None:
+            categorical = []
+        encode = make_pipeline(
+            SimpleImputer(strategy="most_frequent"),
+            OneHotEncoder(
+                handle_unknown="infrequent_if_exist",
+                max_categories=self.max_categories,
+                sparse_output=False,
+            ),
+        )
+        scale = make_pipeline(
+            StandardScaler().set_fit_request(sample_weight=True),
+            FunctionTransformer(
+                _fill_mean_and_clip if self.clip_outliers else _fill_mean,
+                feature_names_out="one-to-one",
+            ),
+        )
+        return ColumnTransformer(
+            [("categorical", encode, categorical)],
+            remainder=scale,
+            verbose_feature_names_out=False,
+        )
+
+    def _network(self, n_samples):
+        params = {name: getattr(self, name) for name in _NETWORK_PARAMS}
+        early = self.early_stopping
+        if early == "auto":
+            early = n_samples * self.validation_fraction >= self.min_validation_samples
+        network = self._network_class(early_stopping=early, **params)
+        return network.set_fit_request(sample_weight=True)
+
+    def _check_X(self, X, reset):
+        """Feature names and count checked; arrays (not data frames) made numeric.
+
+        A data frame goes to the column transformer as it is, its columns typed.
+        """
+        if hasattr(X, "columns"):
+            return validate_data(self, X, reset=reset, skip_check_array=True)
+        categorical = self.categorical_features
+        numeric = categorical is None or isinstance(categorical, str)
+        return validate_data(
+            self,
+            X,
+            reset=reset,
+            dtype="numeric" if numeric else None,
+            ensure_all_finite="allow-nan",
+        )
+
+    def _fit_model(self, X, y, sample_weight):
+        """Fit the preprocessing and the network; ``X`` checked, ``y`` encoded.
+
+        The sample weights reach every step that learns from the rows, through
+        scikit-learn's metadata routing: the scaling's means and deviations are
+        weighted as the loss is.
+        """
+        with config_context(enable_metadata_routing=True):
+            steps = [("preprocessor", self._preprocessor(X))]
+            steps.append(("network", self._network(len(X))))
+            self.model_ = Pipeline(steps).fit(X, y, sample_weight=sample_weight)
+        _forget_routing_requests(self.model_)
+        self.preprocessor_ = self.model_.named_steps["preprocessor"]
+        self.network_ = self.model_.named_steps["network"]
+        self.n_iter_ = self.network_.n_iter_
+        return self
+
+    def predict(self, X):
+        """Predict for the rows of ``X``.
+
+        Parameters
+        ----------
+        X : {array-like, data frame} of shape (n_samples, n_features)
+            Data in the layout of the training data; missing values allowed.
+
+        Returns
+        -------
+        ndarray
+            Predicted classes or values.
+        """
+        check_is_fitted(self)
+        return self.model_.predict(self._check_X(X, reset=False))
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = True
+        return tags
+
+
+_SHARED_PARAMETERS = """
+    clip_outliers : bool, default=True
+        Numeric columns are standardized (weighted by ``sample_weight``), their
+        missing values set to the column's mean, then, with ``clip_outliers``,
+        squashed into (-3, 3) by ``x / sqrt(1 + (x / 3) ** 2)``, so that a far outlier
+        cannot dominate a neuron's weighted sum.
+
+    categorical_features : "from_dtype", array-like or None, default="from_dtype"
+        Columns to one-hot encode, after most-frequent imputation: a boolean mask,
+        indices or names, as :class:`~sklearn.compose.ColumnTransformer` takes
+        them. ``"from_dtype"``: the columns of a data frame that are not numeric
+        (object, string, category, boolean); none for an array. The other columns
+        are numeric.
+
+    max_categories : int, default=32
+        Most one-hot columns per categorical feature: rarer levels share one
+        "infrequent" column, as do levels unseen in training.
+
+    hidden_layer_sizes, activation, solver, alpha, batch_size, learning_rate_init, \
+max_iter, tol, validation_fraction, dropout, random_state, verbose
+        As in :class:`NeuronClassifier`, with the same defaults.
+
+    n_iter_no_change : int, default=20
+        Epochs without improvement of the validation score (or of the training
+        loss, without early stopping) before training stops; 10 in
+        :class:`NeuronClassifier`.
+
+    early_stopping : "auto" or bool, default="auto"
+        Hold out ``validation_fraction`` of the training data, stop once the
+        score on it stops improving and keep the weights of its best epoch.
+        ``"auto"``: on when the held-out part has at least
+        ``min_validation_samples`` rows, as a score on fewer is too noisy to pick
+        an epoch by.
+
+    min_validation_samples : int, default=50
+        Smallest validation set for ``early_stopping="auto"``.
+"""
+
+_SHARED_ATTRIBUTES = """
+    model_ : Pipeline
+        The fitted preprocessing and network, which ``predict`` runs.
+
+    preprocessor_ : ColumnTransformer
+        The fitted preprocessing; ``preprocessor_.get_feature_names_out()`` names
+        the network's inputs.
+
+    network_ : NeuronClassifier or NeuronRegressor
+        The fitted network: ``loss_curve_``, ``validation_scores_``, ``coefs_``
+        and its introspection methods are there.
+
+    n_iter_ : int
+        Epochs trained.
+
+    n_features_in_ : int
+        Number of columns seen in fit.
+
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Column names seen in fit, when ``X`` has string column names.
+"""
+
+
+def _fill(doc):
+    return doc.replace("{shared_parameters}", _SHARED_PARAMETERS.strip("\n")).replace(
+        "{shared_attributes}", _SHARED_ATTRIBUTES.strip("\n")
+    )
+
+
+class TabularClassifier(ClassifierMixin, _TabularBase):
+    """Multi-layer perceptron classifier with defaults for tabular data.
+
+    Takes a data frame as it comes, numeric and categorical columns with missing
+    values, as :class:`~sklearn.ensemble.HistGradientBoostingClassifier` does:
+    imputes, scales (robustly, with smooth clipping) and one-hot encodes it, then
+    trains a :class:`NeuronClassifier` that stops early on a validation split and
+    keeps its best epoch. Its defaults were chosen on the real data sets of
+    ``benchmarks/real_data.py``; ``NeuronClassifier`` keeps scikit-learn's.
+
+    Parameters
+    ----------
+    {shared_parameters}
+
+    class_weight : dict, "balanced" or None, default=None
+        As in :class:`NeuronClassifier`.
+
+    Attributes
+    ----------
+    classes_ : ndarray
+        Class labels.
+
+    {shared_attributes}
+
+    See Also
+    --------
+    TabularRegressor : The same recipe for real-valued targets.
+    NeuronClassifier : The network, with scikit-learn's defaults.
+
+    Examples
+    --------
+    >>> from skneuron import TabularClassifier
+    >>> import pandas as pd
+    >>> X = pd.DataFrame({"size": [1.0, 2.0, None, 4.0] * 25,
+    ...                   "color": ["red", "blue", "blue", None] * 25})
+    >>> y = [0, 1, 1, 0] * 25
+    >>> clf = TabularClassifier(random_state=0).fit(X, y)
+    >>> clf.preprocessor_.get_feature_names_out().tolist()
+    ['color_blue', 'color_red', 'size']
+    >>> clf.score(X, y)
+    1.0
+    """
+
+    _network_class = NeuronClassifier
+    _parameter_constraints: dict = {
+        **_TabularBase._parameter_constraints,
+        "class_weight": NeuronClassifier._parameter_constraints["class_weight"],
+    }
+
+    def __init__(
+        self,
+        *,
+        clip_outliers=True,
+        categorical_features="from_dtype",
+        max_categories=32,
+        hidden_layer_sizes=(100,),
+        activation="relu",
+        solver="adam",
+        alpha=1e-4,
+        batch_size="auto",
+        learning_rate_init=1e-3,
+        max_iter=200,
+        tol=1e-4,
+        early_stopping="auto",
+        validation_fraction=0.1,
+        n_iter_no_change=20,
+        min_validation_samples=50,
+        dropout=0.0,
+        class_weight=None,
+        random_state=None,
+        verbose=False,
+    ):
+        self.clip_outliers = clip_outliers
+        self.categorical_features = categorical_features
+        self.max_categories = max_categories
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.activation = activation
+        self.solver = solver
+        self.alpha = alpha
+        self.batch_size = batch_size
+        self.learning_rate_init = learning_rate_init
+        self.max_iter = max_iter
+        self.tol = tol
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.n_iter_no_change = n_iter_no_change
+        self.min_validation_samples = min_validation_samples
+        self.dropout = dropout
+        self.class_weight = class_weight
+        self.random_state = random_state
+        self.verbose = verbose
+
+    def _network(self, n_samples):
+        network = super()._network(n_samples)
+        return network.set_params(class_weight=self.class_weight)
+
+    @_fit_context(prefer_skip_nested_validation=False)
+    def fit(self, X, y, sample_weight=None):
+        """Fit the preprocessing and the network.
+
+        Parameters
+        ----------
+        X : {array-like, data frame} of shape (n_samples, n_features)
+            Training data; missing values allowed.
+        y : array-like of shape (n_samples,)
+            Class labels.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weights of the samples in the loss.
+
+        Returns
+        -------
+        self : TabularClassifier
+        """
+        self._fit_model(self._check_X(X, reset=True), y, sample_weight)
+        self.classes_ = self.network_.classes_
+        return self
+
+    def predict_proba(self, X):
+        """Probability of each class for the rows of ``X``.
+
+        Parameters
+        ----------
+        X : {array-like, data frame} of shape (n_samples, n_features)
+
+        Returns
+        -------
+        ndarray of shape (n_samples, n_classes)
+        """
+        check_is_fitted(self)
+        return self.model_.predict_proba(self._check_X(X, reset=False))
+
+
+class TabularRegressor(RegressorMixin, _TabularBase):
+    """Multi-layer perceptron regressor with defaults for tabular data.
+
+    The recipe of :class:`TabularClassifier` for real-valued targets, which it
+    also standardizes (and predictions back): a network's squared error and
+    learning rate assume targets of unit scale.
+
+    Parameters
+    ----------
+    {shared_parameters}
+
+    scale_target : bool, default=True
+        Standardize the targets (weighted by ``sample_weight``) for training, and
+        predict in their original scale.
+
+    Attributes
+    ----------
+    {shared_attributes}
+
+    target_scaler_ : StandardScaler or None
+        The targets' scaling, None without ``scale_target``.
+
+    See Also
+    --------
+    TabularClassifier : The same recipe for class labels.
+    NeuronRegressor : The network, with scikit-learn's defaults.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skneuron import TabularRegressor
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.normal(size=(500, 3))
+    >>> y = 1000 * X[:, 0] + 5000
+    >>> reg = TabularRegressor(random_state=0).fit(X, y)
+    >>> bool(reg.score(X, y) > 0.99)
+    True
+    """
+
+    _network_class = NeuronRegressor
+    _parameter_constraints: dict = {
+        **_TabularBase._parameter_constraints,
+        "scale_target": ["boolean"],
+    }
+
+    def __init__(
+        self,
+        *,
+        clip_outliers=True,
+        categorical_features="from_dtype",
+        max_categories=32,
+        hidden_layer_sizes=(100,),
+        activation="relu",
+        solver="adam",
+        alpha=1e-4,
+        batch_size="auto",
+        learning_rate_init=1e-3,
+        max_iter=200,
+        tol=1e-4,
+        early_stopping="auto",
+        validation_fraction=0.1,
+        n_iter_no_change=20,
+        min_validation_samples=50,
+        dropout=0.0,
+        scale_target=True,
+        random_state=None,
+        verbose=False,
+    ):
+        self.clip_outliers = clip_outliers
+        self.categorical_features = categorical_features
+        self.max_categories = max_categories
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.activation = activation
+        self.solver = solver
+        self.alpha = alpha
+        self.batch_size = batch_size
+        self.learning_rate_init = learning_rate_init
+        self.max_iter = max_iter
+        self.tol = tol
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.n_iter_no_change = n_iter_no_change
+        self.min_validation_samples = min_validation_samples
+        self.dropout = dropout
+        self.scale_target = scale_target
+        self.random_state = random_state
+        self.verbose = verbose
+
+    @_fit_context(prefer_skip_nested_validation=False)
+    def fit(self, X, y, sample_weight=None):
+        """Fit the preprocessing and the network.
+
+        Parameters
+        ----------
+        X : {array-like, data frame} of shape (n_samples, n_features)
+            Training data; missing values allowed.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Targets.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Weights of the samples in the loss.
+
+        Returns
+        -------
+        self : TabularRegressor
+        """
+        X = self._check_X(X, reset=True)
+        if y is None:
+            raise ValueError(
+                f"{type(self).__name__} requires y to be passed, but the target y "
+                "is None."
+            )
+        y = check_array(y, input_name="y", ensure_2d=False, dtype="numeric")
+        self.target_scaler_ = None
+        if self.scale_target:
+            self.target_scaler_ = StandardScaler().fit(
+                y.reshape(len(y), -1), sample_weight=sample_weight
+            )
+            y = self.target_scaler_.transform(y.reshape(len(y), -1)).reshape(y.shape)
+        return self._fit_model(X, y, sample_weight)
+
+    def predict(self, X):
+        """Predict the targets of the rows of ``X``.
+
+        Parameters
+        ----------
+        X : {array-like, data frame} of shape (n_samples, n_features)
+            Data in the layout of the training data; missing values allowed.
+
+        Returns
+        -------
+        ndarray of shape (n_samples,) or (n_samples, n_outputs)
+        """
+        predictions = super().predict(X)
+        if self.target_scaler_ is None:
+            return predictions
+        shape = predictions.shape
+        scaled = predictions.reshape(len(predictions), -1)
+        return self.target_scaler_.inverse_transform(scaled).reshape(shape)
+
+
+TabularClassifier.__doc__ = _fill(TabularClassifier.__doc__)
+TabularRegressor.__doc__ = _fill(TabularRegressor.__doc__)

@@ -1,0 +1,141 @@
+"""TabularClassifier and TabularRegressor: data frames in, the recipe's choices."""
+
+import pickle
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.model_selection import GridSearchCV, cross_val_score
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+import skneuron
+from skneuron import NeuronClassifier, TabularClassifier, TabularRegressor
+from skneuron._tabular import smooth_clip
+
+
+@parametrize_with_checks([TabularClassifier(), TabularRegressor()])
+def test_scikit_learn_compatible(estimator, check):
+    check(estimator)
+
+
+def _frame(n=600, seed=0):
+    """Numeric and categorical columns with missing values; y depends on both."""
+    rng = np.random.default_rng(seed)
+    size = rng.normal(size=n)
+    color = rng.choice(["red", "green", "blue"], size=n).astype(object)
+    X = pd.DataFrame({"size": size, "color": color, "count": rng.poisson(3, n)})
+    y = (size + (color == "red") * 2 > 0.5).astype(int)
+    X.loc[rng.random(n) < 0.1, "size"] = np.nan
+    X.loc[rng.random(n) < 0.1, "color"] = np.nan
+    return X, y
+
+
+def test_data_frame_with_categories_and_missing_values():
+    X, y = _frame()
+    clf = TabularClassifier(random_state=0).fit(X, y)
+    names = clf.preprocessor_.get_feature_names_out().tolist()
+    assert names == ["color_blue", "color_green", "color_red", "size", "count"]
+    assert clf.score(X, y) > 0.85
+    assert clf.classes_.tolist() == [0, 1]
+    # A level unseen in training is encoded as infrequent, not an error.
+    new = X.head(3).assign(color=["purple", "red", None])
+    assert clf.predict_proba(new).shape == (3, 2)
+
+
+def test_categorical_features_given_by_name_and_by_mask():
+    X, y = _frame()
+    X["count"] = X["count"].astype(float)
+    by_name = TabularClassifier(categorical_features=["color", "count"]).fit(X, y)
+    by_mask = TabularClassifier(categorical_features=[False, True, True]).fit(X, y)
+    for clf in (by_name, by_mask):
+        names = clf.preprocessor_.get_feature_names_out()
+        assert "size" in names and "count" not in names
+        assert any(name.startswith("count_") for name in names)
+
+
+def test_early_stopping_auto_follows_the_validation_set_size():
+    X, y = _frame(n=600)
+    assert TabularClassifier(max_iter=5).fit(X, y).network_.early_stopping
+    small = TabularClassifier(max_iter=5, min_validation_samples=61)
+    assert not small.fit(X, y).network_.early_stopping
+    assert not TabularClassifier(early_stopping=False).fit(X, y).network_.early_stopping
+
+
+def test_network_gets_the_recipe_settings():
+    X, y = _frame()
+    clf = TabularClassifier(
+        hidden_layer_sizes=(7,), alpha=0.1, n_iter_no_change=3, random_state=1
+    ).fit(X, y)
+    net = clf.network_
+    assert isinstance(net, NeuronClassifier)
+    assert (net.hidden_layer_sizes, net.alpha, net.n_iter_no_change) == ((7,), 0.1, 3)
+    assert net.random_state == 1 and clf.n_iter_ == net.n_iter_
+
+
+def test_outliers_are_clipped_smoothly():
+    X = np.r_[np.zeros(99), 1e6].reshape(-1, 1)
+    y = np.arange(100.0)
+    clipped = TabularRegressor(max_iter=2).fit(X, y)
+    assert np.abs(clipped.preprocessor_.transform(X)).max() < 3
+    raw = TabularRegressor(max_iter=2, clip_outliers=False).fit(X, y)
+    assert raw.preprocessor_.transform(X).max() > 9
+    assert smooth_clip(np.array([0.0, 1e-3]))[1] == pytest.approx(1e-3)
+
+
+def test_regressor_predicts_in_the_scale_of_the_targets():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(500, 3))
+    y = 1000 * X[:, 0] + 5000
+    reg = TabularRegressor(random_state=0).fit(X, y)
+    assert reg.target_scaler_.mean_[0] == pytest.approx(y.mean())
+    assert reg.score(X, y) > 0.99
+    unscaled = TabularRegressor(scale_target=False, max_iter=3).fit(X, y)
+    assert unscaled.target_scaler_ is None
+    two = TabularRegressor(max_iter=3).fit(X, np.c_[y, -y])
+    assert two.predict(X).shape == (500, 2)
+
+
+def test_sample_weights_reach_the_scaling():
+    X = np.array([[0.0], [10.0]] * 50)
+    y = np.arange(100.0)
+    weight = np.tile([3.0, 1.0], 50)
+    reg = TabularRegressor(max_iter=2).fit(X, y, sample_weight=weight)
+    scaler = reg.preprocessor_.named_transformers_["remainder"][0]
+    assert scaler.mean_[0] == pytest.approx(2.5)
+    assert reg.target_scaler_.mean_[0] == pytest.approx(np.average(y, weights=weight))
+
+
+def test_in_search_and_cross_validation_and_pickle():
+    X, y = _frame(n=300)
+    search = GridSearchCV(
+        TabularClassifier(max_iter=20, random_state=0),
+        {"hidden_layer_sizes": [(4,), (8,)]},
+        cv=2,
+    ).fit(X, y)
+    assert search.best_params_["hidden_layer_sizes"] in [(4,), (8,)]
+    assert cross_val_score(TabularClassifier(max_iter=20), X, y, cv=2).shape == (2,)
+    clf = search.best_estimator_
+    loaded = pickle.loads(pickle.dumps(clf))
+    np.testing.assert_array_equal(loaded.predict_proba(X), clf.predict_proba(X))
+
+
+@pytest.mark.parametrize("Estimator", [TabularClassifier, TabularRegressor])
+def test_skops_loads_with_the_declared_trusted_types_only(Estimator):
+    sio = pytest.importorskip("skops.io", reason="skops is in the test extra")
+    X, y = _frame(n=200)
+    model = Estimator(max_iter=3, random_state=0).fit(X, y)
+    saved = sio.dumps(model)
+    assert set(sio.get_untrusted_types(data=saved)) <= set(skneuron.TRUSTED_TYPES)
+    loaded = sio.loads(saved, trusted=skneuron.TRUSTED_TYPES)
+    np.testing.assert_array_equal(loaded.predict(X), model.predict(X))
+
+
+def test_bad_input_is_named():
+    X, y = _frame(n=100)
+    with pytest.raises(ValueError, match="requires y"):
+        TabularRegressor().fit(X, None)
+    with pytest.raises(ValueError, match="max_categories"):
+        TabularClassifier(max_categories=1).fit(X, y)
+    clf = TabularClassifier(max_iter=2).fit(X, y)
+    with pytest.raises(ValueError, match="feature names"):
+        clf.predict(X.rename(columns={"size": "length"}))
