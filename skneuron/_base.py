@@ -185,6 +185,7 @@ class BaseNeuron(IntrospectionMixin, BaseEstimator):
     # _score_outputs(outputs, y, sample_weight) -> validation score, higher is better
     # _weigh_samples(y, sample_weight, incremental) -> sample weights, or None
     # _stratify(Y) -> labels to stratify the validation split on, or None
+    # _training_targets(Y) -> the targets the loss sees, after the validation split
 
     def _hidden_layers(self):
         """Validated hidden layer sizes, canonical activation names, dropout rates."""
@@ -320,7 +321,11 @@ class BaseNeuron(IntrospectionMixin, BaseEstimator):
         self._set_fitted(network, params)
         return self
 
+    def _training_targets(self, Y):
+        return Y
+
     def _run_lbfgs(self, network, params, X, Y, sample_weight, loss):
+        Y = self._training_targets(Y)
         workspace = Workspace(network, params, X.shape[0], loss, self.alpha)
         iterations_before = len(self.history_)
         with _blas_threads(network, X.shape[0]):
@@ -351,6 +356,7 @@ class BaseNeuron(IntrospectionMixin, BaseEstimator):
         X, Y, sample_weight, validation_score = self._hold_out_validation(
             network, X, Y, y, sample_weight, incremental
         )
+        Y = self._training_targets(Y)
         best_params = params.copy() if validation_score else None
         batches = BatchReader(
             X,

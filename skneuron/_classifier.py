@@ -1,5 +1,7 @@
 """NeuronClassifier: label encoding and probabilities on top of the shared logic."""
 
+from numbers import Real
+
 import numpy as np
 from sklearn.base import ClassifierMixin
 from sklearn.metrics import accuracy_score
@@ -10,8 +12,14 @@ from sklearn.utils.multiclass import type_of_target, unique_labels
 from sklearn.utils.validation import column_or_1d
 
 from ._base import BaseNeuron, _is_stochastic, _rollback_on_error
-from ._compat import StrOptions, _check_partial_fit_first_call, _fit_context
+from ._compat import (
+    Interval,
+    StrOptions,
+    _check_partial_fit_first_call,
+    _fit_context,
+)
 from ._docs import fill
+from ._losses import smooth_labels
 
 
 class NeuronClassifier(ClassifierMixin, BaseNeuron):
@@ -38,6 +46,14 @@ class NeuronClassifier(ClassifierMixin, BaseNeuron):
         ``sample_weight``, as in other scikit-learn classifiers. ``"balanced"`` is
         not available with ``partial_fit``, whose batches do not tell the class
         frequencies of the whole data.
+
+    label_smoothing : float in [0, 1), default=0.0
+        Train on targets that move this share of each label's probability to
+        the uniform distribution over the classes (over the two values of each
+        output, for binary and multilabel targets): ``y (1 - e) + e / k``. It
+        keeps the network from pushing its outputs to 0 and 1, a regularization
+        that can lift accuracy; the validation score and ``score`` still use the
+        true labels. scikit-learn's MLP has no such parameter (0).
 
     Attributes
     ----------
@@ -68,6 +84,7 @@ class NeuronClassifier(ClassifierMixin, BaseNeuron):
         **BaseNeuron._parameter_constraints,
         "loss": [StrOptions({"log_loss", "cross_entropy", "squared_error"})],
         "class_weight": [StrOptions({"balanced"}), dict, None],
+        "label_smoothing": [Interval(Real, 0, 1, closed="left")],
     }
 
     def __init__(
@@ -106,6 +123,7 @@ class NeuronClassifier(ClassifierMixin, BaseNeuron):
         dtype="auto",
         loss="log_loss",
         class_weight=None,
+        label_smoothing=0.0,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -140,6 +158,7 @@ class NeuronClassifier(ClassifierMixin, BaseNeuron):
         self.dtype = dtype
         self.loss = loss
         self.class_weight = class_weight
+        self.label_smoothing = label_smoothing
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y, sample_weight=None):
@@ -234,6 +253,12 @@ class NeuronClassifier(ClassifierMixin, BaseNeuron):
     def _output_activation(self, loss):
         is_multiclass = self._label_binarizer.y_type_ == "multiclass"
         return "softmax" if is_multiclass else "logistic"
+
+    def _training_targets(self, Y):
+        if not self.label_smoothing:
+            return Y
+        n_classes = Y.shape[1] if self._output_activation(None) == "softmax" else 2
+        return smooth_labels(Y, self.label_smoothing, n_classes)
 
     def _stratify(self, Y):
         """Stratify the validation split of single-output (binary) targets.

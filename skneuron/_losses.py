@@ -49,11 +49,12 @@ class Loss:
 
 
 def _categorical_cross_entropy(Y, Z, A):
-    # -log of the probability of the true class (Y is one-hot), read from the
-    # softmax output; a probability that underflowed to 0 counts as the smallest
-    # positive float, so the loss stays finite (at most 87 in float32).
-    p_true = np.einsum("ij,ij->i", Y, A)
-    return -np.log(np.maximum(p_true, np.finfo(A.dtype).tiny, out=p_true))
+    # -sum(y log p) over classes, from the softmax output; a probability that
+    # underflowed to 0 counts as the smallest positive float, so the loss stays
+    # finite (at most 87 in float32). For one-hot Y this is -log of the true
+    # class's probability to the last bit: the other terms are exact zeros.
+    log_p = np.log(np.maximum(A, np.finfo(A.dtype).tiny))
+    return -np.einsum("ij,ij->i", Y, log_p)
 
 
 def _binary_cross_entropy(Y, Z, A):
@@ -101,3 +102,14 @@ LOSSES = {
 
 ALIASES = {"cross_entropy": "log_loss"}
 """Other accepted names, mapped to their canonical name."""
+
+
+def smooth_labels(Y, epsilon, n_classes):
+    """Label smoothing: move ``epsilon`` of each target's mass to uniform.
+
+    ``Y`` holds one-hot rows over ``n_classes`` (softmax outputs) or 0/1 columns,
+    each a two-class target (logistic outputs, ``n_classes=2``). The canonical
+    gradient ``A - Y`` and the cross-entropies above hold for soft targets as
+    they are.
+    """
+    return Y * (1 - epsilon) + epsilon / n_classes

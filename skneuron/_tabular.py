@@ -202,9 +202,15 @@ _SHARED_PARAMETERS = """
         Most one-hot columns per categorical feature: rarer levels share one
         "infrequent" column, as do levels unseen in training.
 
-    hidden_layer_sizes, activation, solver, alpha, batch_size, learning_rate_init, \
-max_iter, tol, validation_fraction, dropout, random_state, verbose
+    hidden_layer_sizes, activation, solver, alpha, learning_rate_init
         As in :class:`NeuronClassifier`, with the same defaults.
+
+    max_iter, tol, validation_fraction, dropout, random_state, verbose
+        As in :class:`NeuronClassifier`, with the same defaults.
+
+    batch_size : int or "auto", default=64
+        Rows per mini-batch; ``"auto"`` (the default of :class:`NeuronClassifier`)
+        is ``min(200, n_samples)``.
 
     n_iter_no_change : int, default=20
         Epochs without improvement of the validation score (or of the training
@@ -246,8 +252,8 @@ _SHARED_ATTRIBUTES = """
 
 
 def _fill(doc):
-    return doc.replace("{shared_parameters}", _SHARED_PARAMETERS.strip("\n")).replace(
-        "{shared_attributes}", _SHARED_ATTRIBUTES.strip("\n")
+    return doc.replace("{shared_parameters}", _SHARED_PARAMETERS.strip()).replace(
+        "{shared_attributes}", _SHARED_ATTRIBUTES.strip()
     )
 
 
@@ -267,6 +273,9 @@ class TabularClassifier(ClassifierMixin, _TabularBase):
 
     class_weight : dict, "balanced" or None, default=None
         As in :class:`NeuronClassifier`.
+
+    label_smoothing : float in [0, 1), default=0.1
+        As in :class:`NeuronClassifier`, whose default is 0.
 
     Attributes
     ----------
@@ -297,7 +306,10 @@ class TabularClassifier(ClassifierMixin, _TabularBase):
     _network_class = NeuronClassifier
     _parameter_constraints: dict = {
         **_TabularBase._parameter_constraints,
-        "class_weight": NeuronClassifier._parameter_constraints["class_weight"],
+        **{
+            name: NeuronClassifier._parameter_constraints[name]
+            for name in ("class_weight", "label_smoothing")
+        },
     }
 
     def __init__(
@@ -310,7 +322,7 @@ class TabularClassifier(ClassifierMixin, _TabularBase):
         activation="relu",
         solver="adam",
         alpha=1e-4,
-        batch_size="auto",
+        batch_size=64,
         learning_rate_init=1e-3,
         max_iter=200,
         tol=1e-4,
@@ -320,6 +332,7 @@ class TabularClassifier(ClassifierMixin, _TabularBase):
         min_validation_samples=50,
         dropout=0.0,
         class_weight=None,
+        label_smoothing=0.1,
         random_state=None,
         verbose=False,
     ):
@@ -340,12 +353,15 @@ class TabularClassifier(ClassifierMixin, _TabularBase):
         self.min_validation_samples = min_validation_samples
         self.dropout = dropout
         self.class_weight = class_weight
+        self.label_smoothing = label_smoothing
         self.random_state = random_state
         self.verbose = verbose
 
     def _network(self, n_samples):
         network = super()._network(n_samples)
-        return network.set_params(class_weight=self.class_weight)
+        return network.set_params(
+            class_weight=self.class_weight, label_smoothing=self.label_smoothing
+        )
 
     @_fit_context(prefer_skip_nested_validation=False)
     def fit(self, X, y, sample_weight=None):
@@ -438,7 +454,7 @@ class TabularRegressor(RegressorMixin, _TabularBase):
         activation="relu",
         solver="adam",
         alpha=1e-4,
-        batch_size="auto",
+        batch_size=64,
         learning_rate_init=1e-3,
         max_iter=200,
         tol=1e-4,

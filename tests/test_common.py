@@ -17,6 +17,7 @@ ESTIMATORS = [
     NeuronClassifier(hidden_layer_sizes=(), solver="lbfgs"),
     NeuronRegressor(loss="poisson", solver="lbfgs"),
     NeuronClassifier(early_stopping=True),
+    NeuronClassifier(label_smoothing=0.1, solver="lbfgs"),
     NeuronRegressor(early_stopping=True, solver="sgd"),
     NeuronClassifier(dropout=0.2, weight_init="auto", solver="adamw"),
     NeuronRegressor(solver="rmsprop", activation="leaky_relu", leaky_relu_slope=0.1),

@@ -291,6 +291,23 @@ def test_class_weight_multiplies_sample_weight():
         NeuronClassifier(class_weight="balanced").partial_fit(X, y, classes=[0, 1, 2])
 
 
+@pytest.mark.parametrize("n_classes", [2, 3])
+@pytest.mark.parametrize("solver", ["adam", "lbfgs"])
+def test_label_smoothing_trains_on_softened_targets(n_classes, solver):
+    X, y = load_iris(return_X_y=True)
+    X, y = StandardScaler().fit_transform(X)[y < n_classes], y[y < n_classes]
+    settings = {"solver": solver, "max_iter": 300, "random_state": 0}
+    sharp = _fit_quietly(NeuronClassifier(**settings), X, y)
+    smooth = _fit_quietly(NeuronClassifier(label_smoothing=0.3, **settings), X, y)
+    # The loss is minimal where each output matches its softened target, so the
+    # most probable class stays near 1 - 0.3 + 0.3 / k instead of reaching 1.
+    target = 1 - 0.3 + 0.3 / n_classes
+    assert smooth.predict_proba(X).max(axis=1).mean() == pytest.approx(target, abs=0.05)
+    assert sharp.predict_proba(X).max(axis=1).mean() > target + 0.08
+    assert smooth.score(X, y) > 0.9
+    assert smooth.loss_ > sharp.loss_  # the cross-entropy of soft targets
+
+
 def test_multilabel_targets_use_independent_logistic_outputs():
     from sklearn.datasets import make_multilabel_classification
 

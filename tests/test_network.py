@@ -5,6 +5,7 @@ import pytest
 import scipy.sparse as sp
 
 from skneuron._activations import ACTIVATIONS
+from skneuron._losses import smooth_labels
 from skneuron._network import PREDICT_CHUNK_ROWS, Network, Workspace
 
 
@@ -61,6 +62,25 @@ def test_gradient_matches_central_differences(activation, loss, output, hidden):
     analytic = workspace.grad
     error = np.linalg.norm(analytic - numerical) / np.linalg.norm(analytic + numerical)
     assert error < 1e-6
+
+
+@pytest.mark.parametrize("output, n_classes", [("softmax", 3), ("logistic", 2)])
+def test_gradient_with_smoothed_labels_matches_central_differences(output, n_classes):
+    # Soft targets keep the fused gradient A - Y exact, and the loss value with it.
+    rng = np.random.RandomState(0)
+    X = rng.randn(6, 3)
+    Y = smooth_labels(_targets("log_loss", output, 6, rng), 0.2, n_classes)
+    network = Network((3, 4, Y.shape[1]), ["tanh"], output)
+    params = network.init_params(rng, np.float64)
+    workspace = Workspace(network, params.copy(), 6, "log_loss", alpha=0.0)
+
+    def loss_at(x):
+        workspace.params[...] = x
+        return workspace.loss_gradient(X, Y)
+
+    numerical = _central_differences(loss_at, params)
+    loss_at(params)
+    np.testing.assert_allclose(workspace.grad, numerical, rtol=1e-6, atol=1e-9)
 
 
 def test_gradient_of_the_penalty_spares_the_biases():

@@ -139,3 +139,11 @@ def test_bad_input_is_named():
     clf = TabularClassifier(max_iter=2).fit(X, y)
     with pytest.raises(ValueError, match="feature names"):
         clf.predict(X.rename(columns={"size": "length"}))
+
+
+@pytest.mark.parametrize("Estimator", [TabularClassifier, TabularRegressor])
+def test_docstring_describes_every_parameter(Estimator):
+    import inspect
+
+    for name in inspect.signature(Estimator).parameters:
+        assert f"\n    {name}" in Estimator.__doc__ or f", {name}" in Estimator.__doc__
