@@ -6,6 +6,7 @@ no network access.
 """
 
 import os
+import re
 import sys
 
 # skneuron is imported as installed (its kernels are compiled at install time);
@@ -23,6 +24,9 @@ release = skneuron.__version__
 extensions = [
     "sphinx.ext.autodoc",
     "sphinx.ext.mathjax",
+    # MathJax 3 itself, copied into _static/mathjax: formulas render with no
+    # network when the pages are read (Sphinx's default loads it from a CDN).
+    "sphinx-mathjax-offline",
     "numpydoc",
     "sphinx_gallery.gen_gallery",
     "matplotlib.sphinxext.plot_directive",
@@ -88,3 +92,26 @@ html_theme_options = {
 }
 html_sidebars = {"getting_started": [], "api": []}
 html_show_sourcelink = False
+
+
+# -- Offline pages ---------------------------------------------------------------
+
+
+def _drop_gallery_cdn(app, docname, source):
+    """Remove the CDN scripts from sphinx-gallery's computation-time pages.
+
+    sphinx-gallery loads jQuery and DataTables from CDNs there, only to make the
+    table sortable; offline they fail and raise errors in the console. The table
+    itself stays, already sorted slowest first.
+    """
+    if docname.endswith("sg_execution_times"):
+        source[0] = re.sub(
+            r"\n  \.\. raw:: html\n.*?(?=\n  \.\. list-table::)",
+            "",
+            source[0],
+            flags=re.DOTALL,
+        )
+
+
+def setup(app):
+    app.connect("source-read", _drop_gallery_cdn)
