@@ -92,6 +92,9 @@ html_theme_options = {
 }
 html_sidebars = {"getting_started": [], "api": []}
 html_show_sourcelink = False
+# The parameter tables of user_guide/from_sklearn stack their cells on a phone.
+html_static_path = ["_static"]
+html_css_files = ["parameter_table.css"]
 
 
 # -- Offline pages ---------------------------------------------------------------
