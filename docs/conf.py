@@ -2,7 +2,8 @@
 
 Build with ``sphinx-build -W --keep-going -b html docs docs/_build/html`` after
 ``pip install ".[docs]"``. The build runs every script of ``examples/`` and needs
-no network access.
+no network access, nor does reading the result (MathJax is copied into it);
+``python docs/check_rendered.py docs/_build/html`` checks that in a browser.
 """
 
 import os
