@@ -106,7 +106,8 @@ def _drop_gallery_cdn(app, docname, source):
 
     sphinx-gallery loads jQuery and DataTables from CDNs there, only to make the
     table sortable; offline they fail and raise errors in the console. The table
-    itself stays, already sorted slowest first.
+    itself stays, already sorted slowest first. Should a new sphinx-gallery write
+    the block otherwise, ``check_rendered.py`` reports the remote scripts.
     """
     if docname.endswith("sg_execution_times"):
         source[0] = re.sub(
