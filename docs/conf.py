@@ -2,10 +2,12 @@
 
 Build with ``sphinx-build -W --keep-going -b html docs docs/_build/html`` after
 ``pip install ".[docs]"``. The build runs every script of ``examples/`` and needs
-no network access.
+no network access, nor does reading the result (MathJax is copied into it);
+``python docs/check_rendered.py docs/_build/html`` checks that in a browser.
 """
 
 import os
+import re
 import sys
 
 # skneuron is imported as installed (its kernels are compiled at install time);
@@ -23,6 +25,9 @@ release = skneuron.__version__
 extensions = [
     "sphinx.ext.autodoc",
     "sphinx.ext.mathjax",
+    # MathJax 3 itself, copied into _static/mathjax: formulas render with no
+    # network when the pages are read (Sphinx's default loads it from a CDN).
+    "sphinx-mathjax-offline",
     "numpydoc",
     "sphinx_gallery.gen_gallery",
     "matplotlib.sphinxext.plot_directive",
@@ -88,3 +93,30 @@ html_theme_options = {
 }
 html_sidebars = {"getting_started": [], "api": []}
 html_show_sourcelink = False
+# The parameter tables of user_guide/from_sklearn stack their cells on a phone.
+html_static_path = ["_static"]
+html_css_files = ["parameter_table.css"]
+
+
+# -- Offline pages ---------------------------------------------------------------
+
+
+def _drop_gallery_cdn(app, docname, source):
+    """Remove the CDN scripts from sphinx-gallery's computation-time pages.
+
+    sphinx-gallery loads jQuery and DataTables from CDNs there, only to make the
+    table sortable; offline they fail and raise errors in the console. The table
+    itself stays, already sorted slowest first. Should a new sphinx-gallery write
+    the block otherwise, ``check_rendered.py`` reports the remote scripts.
+    """
+    if docname.endswith("sg_execution_times"):
+        source[0] = re.sub(
+            r"\n  \.\. raw:: html\n.*?(?=\n  \.\. list-table::)",
+            "",
+            source[0],
+            flags=re.DOTALL,
+        )
+
+
+def setup(app):
+    app.connect("source-read", _drop_gallery_cdn)

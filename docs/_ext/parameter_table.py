@@ -2,8 +2,9 @@
 
 The parameter names and defaults are read from the classes when the docs are
 built, so the tables cannot fall out of date; the notes are written here. A
-parameter without a note, or one of scikit-learn's that skneuron lacks, is a
-build warning (an error under ``-W``).
+parameter of scikit-learn's that skneuron lacks or defaults otherwise, a
+parameter without a note and a note without a parameter are each a build
+warning (an error under ``-W``).
 
 Usage::
 
@@ -20,38 +21,55 @@ from sphinx.util.docutils import SphinxDirective
 
 logger = logging.getLogger(__name__)
 
+# How each of scikit-learn's parameters behaves in skneuron: "same" (with an
+# optional remark), "extends" (accepts more) or "differs" (behaves otherwise).
+# The table marks the last two, so a reader scanning it sees only what changes.
 SHARED_NOTES = {
-    "loss": "Regressor: same, ``'squared_error'`` or ``'poisson'``. The "
-    "classifier's ``loss`` is skneuron's own (next table).",
-    "hidden_layer_sizes": "Same. ``()`` is allowed: no hidden layer, a "
-    "generalized linear model.",
-    "activation": "Same names, plus ``'leaky_relu'``, ``'elu'``, ``'softplus'``, "
-    "``'gelu'``, ``'silu'`` (alias ``'swish'``) and the alias ``'sigmoid'``; or a "
-    "tuple with one name per hidden layer.",
-    "solver": "Same, plus ``'rmsprop'`` and ``'adamw'``.",
-    "alpha": "Same: L2 penalty on the weights, not the biases.",
-    "batch_size": "Same.",
-    "learning_rate": "Same; schedules apply to ``solver='sgd'`` only.",
-    "learning_rate_init": "Same.",
-    "power_t": "Same.",
-    "max_iter": "Same: epochs, or L-BFGS iterations.",
-    "shuffle": "Same.",
-    "random_state": "Same: the same seed draws the same initial weights and "
-    "batches as scikit-learn.",
-    "tol": "Same rule. With several outputs and the squared error, ``loss_`` is "
-    "larger (see below), so the rule may stop at another epoch.",
-    "verbose": "Same lines, for any true value.",
-    "warm_start": "Same.",
-    "momentum": "Same.",
-    "nesterovs_momentum": "Same.",
-    "early_stopping": "Same: the same split, stratified for binary targets.",
-    "validation_fraction": "Same; fewer than 2 validation samples raise.",
-    "beta_1": "Same; also used by ``'adamw'``.",
-    "beta_2": "Same; also used by ``'adamw'``.",
-    "epsilon": "Same; also used by ``'rmsprop'`` and ``'adamw'``.",
-    "n_iter_no_change": "Same.",
-    "max_fun": "Same.",
+    "loss": (
+        "extends",
+        "Regressors: same, ``'squared_error'`` or ``'poisson'``. "
+        "NeuronClassifier has a ``loss`` too (next table); MLPClassifier has none.",
+    ),
+    "hidden_layer_sizes": (
+        "extends",
+        "``()`` is allowed: no hidden layer, a generalized linear model.",
+    ),
+    "activation": (
+        "extends",
+        "Also ``'leaky_relu'``, ``'elu'``, ``'softplus'``, ``'gelu'``, "
+        "``'silu'`` (alias ``'swish'``) and the alias ``'sigmoid'``; or a tuple "
+        "with one name per hidden layer.",
+    ),
+    "solver": ("extends", "Also ``'rmsprop'`` and ``'adamw'``."),
+    "alpha": ("same", "L2 penalty on the weights, not the biases."),
+    "batch_size": ("same", ""),
+    "learning_rate": ("same", "Schedules apply to ``solver='sgd'`` only."),
+    "learning_rate_init": ("same", ""),
+    "power_t": ("same", ""),
+    "max_iter": ("same", "Epochs, or L-BFGS iterations."),
+    "shuffle": ("same", ""),
+    "random_state": (
+        "same",
+        "The same seed draws the same initial weights and batches as scikit-learn.",
+    ),
+    "tol": (
+        "differs",
+        "Same rule, but with several outputs and the squared error ``loss_`` is "
+        "larger (see below), so the rule may stop at another epoch.",
+    ),
+    "verbose": ("same", "Prints the same lines, for any true value."),
+    "warm_start": ("same", ""),
+    "momentum": ("same", ""),
+    "nesterovs_momentum": ("same", ""),
+    "early_stopping": ("same", "The same split, stratified for binary targets."),
+    "validation_fraction": ("differs", "Fewer than 2 validation samples raise."),
+    "beta_1": ("extends", "Also used by ``'adamw'``."),
+    "beta_2": ("extends", "Also used by ``'adamw'``."),
+    "epsilon": ("extends", "Also used by ``'rmsprop'`` and ``'adamw'``."),
+    "n_iter_no_change": ("same", ""),
+    "max_fun": ("same", ""),
 }
+STATUS_LABELS = {"same": "Same.", "extends": "**Extends:**", "differs": "**Differs:**"}
 
 EXTRA_NOTES = {
     "rho": "Decay rate of the mean squared gradient of ``solver='rmsprop'``.",
@@ -72,8 +90,6 @@ EXTRA_NOTES = {
     "``sample_weight``.",
 }
 
-MISSING = "—"
-
 
 def _defaults(cls):
     """Constructor parameters of ``cls`` and their defaults, in signature order."""
@@ -84,8 +100,16 @@ def _defaults(cls):
     }
 
 
-def _cell(params, name):
-    return f"``{params[name]!r}``" if name in params else MISSING
+def _default_cell(defaults, n_classes=2):
+    """The default shown for one parameter, from ``{class name: default}``.
+
+    Once if all ``n_classes`` classes have it with one default; otherwise per
+    class, so a parameter only one class has is marked as such.
+    """
+    values = list(defaults.values())
+    if len(values) == n_classes and all(v == values[0] for v in values):
+        return f"``{values[0]!r}``"
+    return "; ".join(f"``{value!r}`` ({label})" for label, value in defaults.items())
 
 
 def _list_table(header, rows, widths):
@@ -103,7 +127,13 @@ def _list_table(header, rows, widths):
 
 
 class ParameterTable(SphinxDirective):
-    """A list-table of constructor parameters, built from the classes."""
+    """A list-table of constructor parameters, built from the classes.
+
+    Three columns, so that it fits a phone held upright (with the stylesheet
+    ``_static/parameter_table.css``, which stacks the cells there): the name,
+    the default (once, as the build checks that both libraries agree), and
+    what to know about it.
+    """
 
     required_arguments = 1  # "shared" or "extra"
 
@@ -112,75 +142,75 @@ class ParameterTable(SphinxDirective):
 
         from skneuron import NeuronClassifier, NeuronRegressor
 
-        mlp_c, mlp_r = _defaults(MLPClassifier), _defaults(MLPRegressor)
-        sk_c, sk_r = _defaults(NeuronClassifier), _defaults(NeuronRegressor)
+        mlp = {"MLPClassifier": _defaults(MLPClassifier)}
+        mlp["MLPRegressor"] = _defaults(MLPRegressor)
+        ours = {"NeuronClassifier": _defaults(NeuronClassifier)}
+        ours["NeuronRegressor"] = _defaults(NeuronRegressor)
         kind = self.arguments[0]
         if kind == "shared":
-            names = list(mlp_r) + [n for n in mlp_c if n not in mlp_r]
-            header = [
-                "Parameter",
-                "MLPClassifier",
-                "NeuronClassifier",
-                "MLPRegressor",
-                "NeuronRegressor",
-                "Notes",
-            ]
-            rows, widths, notes = [], [14, 11, 11, 11, 11, 42], SHARED_NOTES
+            self._check_against_sklearn(mlp, ours)
+            # The regressor's signature order (``loss`` first), then the rest.
+            names = list(dict.fromkeys([*mlp["MLPRegressor"], *mlp["MLPClassifier"]]))
+            notes = SHARED_NOTES
+            header = ["Parameter", "Default", "In skneuron"]
+            rows = []
             for name in names:
-                for mlp, ours in ((mlp_c, sk_c), (mlp_r, sk_r)):
-                    if name in mlp and name not in ours:
-                        self._warn(f"skneuron lacks scikit-learn's parameter {name!r}")
-                    elif name in mlp and mlp[name] != ours[name]:
-                        self._warn(
-                            f"default of {name!r} differs: {mlp[name]!r} in "
-                            f"scikit-learn, {ours[name]!r} in skneuron"
-                        )
-                rows.append(
-                    [
-                        f"``{name}``",
-                        _cell(mlp_c, name),
-                        _cell(sk_c, name),
-                        _cell(mlp_r, name),
-                        _cell(sk_r, name),
-                        notes.get(name, ""),
-                    ]
-                )
+                status, text = notes.get(name, ("same", ""))
+                # Only the classes that have it: "loss" is the regressor's alone.
+                have = {k: p[name] for k, p in mlp.items() if name in p}
+                note = f"{STATUS_LABELS[status]} {text}".strip()
+                rows.append([f"``{name}``", _default_cell(have), note])
         elif kind == "extra":
-            names = [n for n in sk_c if n not in mlp_c]
-            names += [n for n in sk_r if n not in mlp_r and n not in names]
-            # The classifier's loss is an extra, the regressor's is scikit-learn's.
-            header = [
-                "Parameter",
-                "NeuronClassifier",
-                "NeuronRegressor",
-                "What it does",
-            ]
-            rows, widths, notes = [], [16, 14, 14, 56], EXTRA_NOTES
+            # Per class, the parameters scikit-learn's counterpart lacks: the
+            # classifier's loss is an extra, the regressor's is scikit-learn's.
+            extras = {
+                label: {n: d for n, d in own.items() if n not in sk}
+                for (label, own), sk in zip(ours.items(), mlp.values())
+            }
+            names = list(dict.fromkeys(n for e in extras.values() for n in e))
+            notes = EXTRA_NOTES
+            header = ["Parameter", "Default", "What it does"]
+            rows = []
             for name in names:
-                reg_cell = (
-                    _cell(sk_r, name) if name not in mlp_r else "(as MLPRegressor)"
-                )
-                rows.append(
-                    [
-                        f"``{name}``",
-                        _cell(sk_c, name),
-                        reg_cell,
-                        notes.get(name, ""),
-                    ]
-                )
+                have = {label: e[name] for label, e in extras.items() if name in e}
+                rows.append([f"``{name}``", _default_cell(have), notes.get(name, "")])
         else:
             self._warn(f"unknown table {kind!r}; expected 'shared' or 'extra'")
             return []
+        self._check_notes(names, notes)
+
+        table = _list_table(header, rows, [22, 22, 56])
+        holder = nodes.container()
+        self.state.nested_parse(
+            StringList(table, self.get_source_info()[0]), self.content_offset, holder
+        )
+        return holder.children
+
+    def _check_against_sklearn(self, mlp, ours):
+        """Warn for each scikit-learn parameter skneuron lacks or defaults otherwise."""
+        for (sk_label, sk), (label, own) in zip(mlp.items(), ours.items()):
+            for name, default in sk.items():
+                if name not in own:
+                    self._warn(f"{label} lacks scikit-learn's parameter {name!r}")
+                elif own[name] != default:
+                    self._warn(
+                        f"default of {name!r} differs: {default!r} in {sk_label}, "
+                        f"{own[name]!r} in {label}"
+                    )
+
+    def _check_notes(self, names, notes):
+        """Warn for a parameter without a note, and for a note without a parameter."""
         for name in names:
             if name not in notes:
                 self._warn(
                     f"no note for parameter {name!r} in docs/_ext/parameter_table.py"
                 )
-
-        table = StringList(_list_table(header, rows, widths), self.get_source_info()[0])
-        holder = nodes.container()
-        self.state.nested_parse(table, self.content_offset, holder)
-        return holder.children
+        for name in notes:
+            if name not in names:
+                self._warn(
+                    f"note for {name!r}, which is no parameter (renamed or removed?), "
+                    "in docs/_ext/parameter_table.py"
+                )
 
     def _warn(self, message):
         logger.warning(message, location=self.get_location())
