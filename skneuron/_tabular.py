@@ -246,7 +246,7 @@ _SHARED_ATTRIBUTES = """
     n_features_in_ : int
         Number of columns seen in fit.
 
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Column names seen in fit, when ``X`` has string column names.
 """
 

@@ -88,6 +88,8 @@ EXTRA_NOTES = {
     "loss": "``'log_loss'`` (alias ``'cross_entropy'``) or ``'squared_error'``.",
     "class_weight": "``{label: weight}`` or ``'balanced'``; multiplies "
     "``sample_weight``.",
+    "label_smoothing": "Share of each label's probability spread uniformly over "
+    "the classes in the training targets.",
 }
 
 
