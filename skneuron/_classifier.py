@@ -257,7 +257,8 @@ class NeuronClassifier(ClassifierMixin, BaseNeuron):
     def _training_targets(self, Y):
         if not self.label_smoothing:
             return Y
-        n_classes = Y.shape[1] if self._output_activation(None) == "softmax" else 2
+        multiclass = self._label_binarizer.y_type_ == "multiclass"  # softmax
+        n_classes = Y.shape[1] if multiclass else 2
         return smooth_labels(Y, self.label_smoothing, n_classes)
 
     def _stratify(self, Y):

@@ -27,7 +27,7 @@ def smooth_clip(X):
     """Squash values smoothly into (-3, 3): ``x / sqrt(1 + (x / 3) ** 2)``.
 
     Near zero it is the identity; far outliers end near +-3 instead of dominating
-    a neuron's weighted sum (RealMLP's "robust scale and smooth clip").
+    a neuron's weighted sum (RealMLP's smooth clipping, Holzmüller et al. 2024).
     """
     return X / np.sqrt(1 + np.square(X / 3))
 
@@ -41,9 +41,10 @@ def _forget_routing_requests(obj):
     if isinstance(obj, BaseEstimator):
         vars(obj).pop("_metadata_request", None)
         obj = vars(obj)
-    children = obj.values() if isinstance(obj, dict) else obj
-    if isinstance(obj, dict | list | tuple):
-        for child in children:
+    if isinstance(obj, dict):
+        obj = list(obj.values())
+    if isinstance(obj, list | tuple):
+        for child in obj:
             _forget_routing_requests(child)
 
 
