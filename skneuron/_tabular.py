@@ -20,6 +20,7 @@ from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 
 from ._classifier import NeuronClassifier
 from ._compat import Interval, StrOptions, _fit_context
+from ._docs import fill_tabular
 from ._regressor import NeuronRegressor
 
 
@@ -185,79 +186,7 @@ class _TabularBase(BaseEstimator):
         return tags
 
 
-_SHARED_PARAMETERS = """
-    clip_outliers : bool, default=True
-        Numeric columns are standardized (weighted by ``sample_weight``), their
-        missing values set to the column's mean, then, with ``clip_outliers``,
-        squashed into (-3, 3) by ``x / sqrt(1 + (x / 3) ** 2)``, so that a far outlier
-        cannot dominate a neuron's weighted sum.
-
-    categorical_features : "from_dtype", array-like or None, default="from_dtype"
-        Columns to one-hot encode, after most-frequent imputation: a boolean mask,
-        indices or names, as :class:`~sklearn.compose.ColumnTransformer` takes
-        them. ``"from_dtype"``: the columns of a data frame that are not numeric
-        (object, string, category, boolean); none for an array. The other columns
-        are numeric.
-
-    max_categories : int, default=32
-        Most one-hot columns per categorical feature: rarer levels share one
-        "infrequent" column, as do levels unseen in training.
-
-    hidden_layer_sizes, activation, solver, alpha, learning_rate_init
-        As in :class:`NeuronClassifier`, with the same defaults.
-
-    max_iter, tol, validation_fraction, dropout, random_state, verbose
-        As in :class:`NeuronClassifier`, with the same defaults.
-
-    batch_size : int or "auto", default=64
-        Rows per mini-batch; ``"auto"`` (the default of :class:`NeuronClassifier`)
-        is ``min(200, n_samples)``.
-
-    n_iter_no_change : int, default=20
-        Epochs without improvement of the validation score (or of the training
-        loss, without early stopping) before training stops; 10 in
-        :class:`NeuronClassifier`.
-
-    early_stopping : "auto" or bool, default="auto"
-        Hold out ``validation_fraction`` of the training data, stop once the
-        score on it stops improving and keep the weights of its best epoch.
-        ``"auto"``: on when the held-out part has at least
-        ``min_validation_samples`` rows, as a score on fewer is too noisy to pick
-        an epoch by.
-
-    min_validation_samples : int, default=50
-        Smallest validation set for ``early_stopping="auto"``.
-"""
-
-_SHARED_ATTRIBUTES = """
-    model_ : Pipeline
-        The fitted preprocessing and network, which ``predict`` runs.
-
-    preprocessor_ : ColumnTransformer
-        The fitted preprocessing; ``preprocessor_.get_feature_names_out()`` names
-        the network's inputs.
-
-    network_ : NeuronClassifier or NeuronRegressor
-        The fitted network: ``loss_curve_``, ``validation_scores_``, ``coefs_``
-        and its introspection methods are there.
-
-    n_iter_ : int
-        Epochs trained.
-
-    n_features_in_ : int
-        Number of columns seen in fit.
-
-    feature_names_in_ : ndarray of shape (`n_features_in_`,)
-        Column names seen in fit, when ``X`` has string column names.
-"""
-
-
-def _fill(doc):
-    return doc.replace("{shared_parameters}", _SHARED_PARAMETERS.strip()).replace(
-        "{shared_attributes}", _SHARED_ATTRIBUTES.strip()
-    )
-
-
+@fill_tabular
 class TabularClassifier(ClassifierMixin, _TabularBase):
     """Multi-layer perceptron classifier with defaults for tabular data.
 
@@ -400,6 +329,7 @@ class TabularClassifier(ClassifierMixin, _TabularBase):
         return self.model_.predict_proba(self._check_X(X, reset=False))
 
 
+@fill_tabular
 class TabularRegressor(RegressorMixin, _TabularBase):
     """Multi-layer perceptron regressor with defaults for tabular data.
 
@@ -538,7 +468,3 @@ class TabularRegressor(RegressorMixin, _TabularBase):
         shape = predictions.shape
         scaled = predictions.reshape(len(predictions), -1)
         return self.target_scaler_.inverse_transform(scaled).reshape(shape)
-
-
-TabularClassifier.__doc__ = _fill(TabularClassifier.__doc__)
-TabularRegressor.__doc__ = _fill(TabularRegressor.__doc__)
