@@ -12,10 +12,10 @@ except ImportError as error:  # pragma: no cover - depends on how it is run
 
 import numpy as np
 
-from ._base import InconsistentVersionWarning
 from ._classifier import NeuronClassifier
 from ._network import Network
 from ._neuron import Neuron
+from ._persistence import InconsistentVersionWarning
 from ._regressor import NeuronRegressor
 from ._tabular import (
     TabularClassifier,
@@ -23,6 +23,7 @@ from ._tabular import (
     _fill_mean,
     _fill_mean_and_clip,
 )
+from ._targets import ClassificationTarget, RegressionTarget
 from ._training import LearningRate, Plateau
 from ._version import __version__
 
@@ -34,6 +35,8 @@ TRUSTED_TYPES = [
         Network,
         LearningRate,
         Plateau,
+        ClassificationTarget,
+        RegressionTarget,
         TabularClassifier,
         TabularRegressor,
         _fill_mean,
@@ -47,7 +50,8 @@ Pass them to ``skops.io.load(file, trusted=skneuron.TRUSTED_TYPES)``: they hold
 numbers, arrays and names only, never code; the two functions are the tabular
 estimators' missing-value filling and clipping of numeric columns.
 """
-del Network, LearningRate, Plateau, _fill_mean, _fill_mean_and_clip, np
+del Network, LearningRate, Plateau, ClassificationTarget, RegressionTarget
+del _fill_mean, _fill_mean_and_clip, np
 
 __all__ = [
     "TRUSTED_TYPES",

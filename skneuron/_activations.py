@@ -1,27 +1,33 @@
-"""Activation functions: a registry of in-place forward and derivative pairs.
+"""Activation functions: one record per name, in one registry.
 
-Every entry works on preallocated arrays and allocates nothing layer-sized:
+Each record (:class:`Activation`) holds everything skneuron knows of an activation:
+its in-place forward function and derivative, whether backpropagation can train
+it, where it may stand in a network (hidden or output layer), the weight
+initialization ``weight_init="auto"`` gives the layer it feeds, and its compiled
+kernel entry. The estimators' parameter validation, the network, :class:`Neuron`,
+introspection and the ONNX export all read this registry, and records are built
+by one function, :func:`activation_record`, that binds the activation's parameters (the
+leaky relu's slope).
+
+Every function works on preallocated arrays and allocates nothing layer-sized:
 
 - ``forward(Z, A)`` writes :math:`f(Z)` into ``A``. ``A`` may be ``Z`` itself when the
-  entry's ``needs_z`` is false: the forward pass runs in place and :math:`f'` can be
+  record's ``needs_z`` is false: the forward pass runs in place and :math:`f'` can be
   written in terms of :math:`A = f(Z)` alone (relu, tanh, logistic, ...); the network
   then keeps one buffer for the layer instead of two.
 - ``derivative(Z, A, dA)`` multiplies the incoming gradient ``dA`` in place by
   :math:`f'(Z)`, turning it into ``dZ``. Backpropagation calls it once per layer,
   after the layer's own weight gradient is computed, so it may overwrite ``Z`` and
-  ``A`` as scratch space.
+  ``A`` as scratch space. For softmax it is the vector-Jacobian product, which is
+  not elementwise.
 
-Output activations (``softmax``, ``logistic``, ``identity``, ``exp``) follow the same
-contract; there ``derivative`` is the vector-Jacobian product, which for softmax is
-not elementwise.
-
-Where numpy would pass over a layer several times, an entry's functions are compiled
-fused loops from ``_kernels`` (relu, tanh and logistic derivatives; relu's forward
-with the bias add).
+Where numpy would pass over a layer several times, a record's functions are
+compiled fused loops from ``_kernels`` (relu, tanh and logistic derivatives; relu's
+forward with the bias add).
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 
 import numpy as np
@@ -31,31 +37,54 @@ from . import _kernels
 
 LEAKY_RELU_SLOPE = 0.01
 _INV_SQRT_2PI = 1.0 / np.sqrt(2.0 * np.pi)
+HIDDEN, OUTPUT = "hidden", "output"
 
 
 @dataclass(frozen=True)
 class Activation:
-    """An activation function and its derivative, both in place.
+    """An activation function: what the network, a neuron and the export need.
 
     Parameters
     ----------
+    name : str
+        Canonical name.
     forward : callable
         ``forward(Z, A)``: write :math:`f(Z)` into ``A``.
-    derivative : callable
+    derivative : callable or None
         ``derivative(Z, A, dA)``: ``dA *= f'(Z)``; may overwrite ``Z`` and ``A``.
+        None for a function backpropagation cannot train (``step``).
+    roles : frozenset of {"hidden", "output"}
+        The layers of a trained network it may stand in; empty for a function
+        of a lone :class:`~skneuron.Neuron` only.
     needs_z : bool, default=False
         Whether ``Z`` needs a buffer of its own: ``forward`` cannot run in place or
         ``derivative`` reads ``Z``. When false, ``Z`` and ``A`` may share memory.
     forward_with_bias : callable or None, default=None
-        ``forward_with_bias(Z, b)``: ``Z = f(Z + b)`` in place, in one pass, for a
-        layer whose ``Z`` and ``A`` share memory; without it the network adds the
-        bias, then calls ``forward``.
+        The compiled kernel ``forward_with_bias(Z, b)``: ``Z = f(Z + b)`` in place,
+        in one pass, for a layer whose ``Z`` and ``A`` share memory; without it
+        the network adds the bias, then calls ``forward``.
+    init : {"glorot", "he"}, default="glorot"
+        The scheme ``weight_init="auto"`` draws the weights into this layer with.
+    elementwise : bool, default=True
+        Whether each unit's output depends on its own input only (not softmax).
+    parameters : dict, default={}
+        The values bound into ``forward`` and ``derivative``, such as ``slope``.
     """
 
+    name: str
     forward: Callable[[np.ndarray, np.ndarray], object]
-    derivative: Callable[[np.ndarray, np.ndarray, np.ndarray], object]
+    derivative: Callable[[np.ndarray, np.ndarray, np.ndarray], object] | None
+    roles: frozenset = frozenset({HIDDEN})
     needs_z: bool = False
     forward_with_bias: Callable[[np.ndarray, np.ndarray], object] | None = None
+    init: str = "glorot"
+    elementwise: bool = True
+    parameters: dict = field(default_factory=dict)
+
+    @property
+    def trainable(self):
+        """Whether backpropagation gets a gradient through it."""
+        return self.derivative is not None
 
 
 def _identity(Z, A):
@@ -104,15 +133,6 @@ def _leaky_relu_derivative(Z, A, dA, slope):
     A *= 1 - slope
     A += slope
     dA *= A
-
-
-def leaky_relu(slope=LEAKY_RELU_SLOPE):
-    """The leaky relu :math:`\\max(z, s z)` with slope ``s`` in [0, 1)."""
-    return Activation(
-        partial(_leaky_relu, slope=slope),
-        partial(_leaky_relu_derivative, slope=slope),
-        needs_z=True,
-    )
 
 
 def _elu(Z, A):
@@ -200,39 +220,70 @@ def _exp_derivative(Z, A, dA):
     dA *= A
 
 
-ACTIVATIONS = {
-    "identity": Activation(_identity, _identity_derivative),
-    "logistic": Activation(_logistic, _logistic_derivative),
-    "tanh": Activation(_tanh, _tanh_derivative),
-    "relu": Activation(_relu, _relu_derivative, forward_with_bias=_kernels.bias_relu),
-    "leaky_relu": leaky_relu(LEAKY_RELU_SLOPE),
-    "elu": Activation(_elu, _elu_derivative, needs_z=True),
-    "softplus": Activation(_softplus, _softplus_derivative),
-    "gelu": Activation(_gelu, _gelu_derivative, needs_z=True),
-    "silu": Activation(_silu, _silu_derivative, needs_z=True),
-}
-"""Hidden-layer activations by canonical name."""
+def _step(Z, A):
+    # Heaviside with H(0) = 1: a McCulloch-Pitts neuron fires when its weighted sum
+    # reaches the threshold, and the bias is minus that threshold.
+    np.greater_equal(Z, 0, out=A)
+
+
+def _registry(leaky_relu_slope):
+    slope = {"slope": leaky_relu_slope}
+    both, output = frozenset({HIDDEN, OUTPUT}), frozenset({OUTPUT})
+    records = [
+        Activation("identity", _identity, _identity_derivative, both),
+        Activation("logistic", _logistic, _logistic_derivative, both),
+        Activation("tanh", _tanh, _tanh_derivative),
+        Activation(
+            "relu",
+            _relu,
+            _relu_derivative,
+            forward_with_bias=_kernels.bias_relu,
+            init="he",
+        ),
+        Activation(
+            "leaky_relu",
+            partial(_leaky_relu, **slope),
+            partial(_leaky_relu_derivative, **slope),
+            needs_z=True,
+            init="he",
+            parameters=slope,
+        ),
+        Activation("elu", _elu, _elu_derivative, needs_z=True, init="he"),
+        Activation("softplus", _softplus, _softplus_derivative),
+        Activation("gelu", _gelu, _gelu_derivative, needs_z=True, init="he"),
+        Activation("silu", _silu, _silu_derivative, needs_z=True, init="he"),
+        Activation("softmax", _softmax, _softmax_derivative, output, elementwise=False),
+        Activation("exp", _exp, _exp_derivative, output),
+        # Its derivative is zero wherever it is defined: nothing to backpropagate.
+        Activation("step", _step, None, frozenset()),
+    ]
+    return {record.name: record for record in records}
+
+
+ACTIVATIONS = _registry(LEAKY_RELU_SLOPE)
+"""Every activation by canonical name, with its default parameters."""
 
 ALIASES = {"sigmoid": "logistic", "swish": "silu"}
 """Other accepted names, mapped to their canonical name."""
 
-OUTPUT_ACTIVATIONS = {
-    "identity": ACTIVATIONS["identity"],
-    "logistic": ACTIVATIONS["logistic"],
-    "softmax": Activation(_softmax, _softmax_derivative),
-    "exp": Activation(_exp, _exp_derivative),
-}
-"""Output-layer activations; each loss in ``_losses`` names those it pairs with."""
+HIDDEN_ACTIVATIONS = frozenset(
+    name for name, record in ACTIVATIONS.items() if HIDDEN in record.roles
+)
+"""The canonical names a hidden layer of an estimator may use."""
 
 
-def get_activation(name, leaky_relu_slope=LEAKY_RELU_SLOPE):
-    """The hidden-layer activation of a canonical name, with its parameter."""
-    if name == "leaky_relu":
-        return leaky_relu(leaky_relu_slope)
-    return ACTIVATIONS[name]
+def activation_record(name, leaky_relu_slope=LEAKY_RELU_SLOPE):
+    """The record of the activation ``name`` (or an alias), its parameters bound.
+
+    Raises
+    ------
+    ValueError
+        If ``name`` is not a known activation.
+    """
+    return _registry(leaky_relu_slope)[canonical_name(name)]
 
 
-def resolve_activation(name):
+def canonical_name(name):
     """Return the canonical name of an activation, accepting aliases.
 
     Raises
@@ -241,13 +292,30 @@ def resolve_activation(name):
         If ``name`` is not a known activation.
     """
     name = ALIASES.get(name, name)
-    if name == "step":
-        raise ValueError(
-            "activation='step' is for a Neuron with hand-set weights only: its "
-            "derivative is zero wherever it is defined, so backpropagation cannot "
-            "train it. Use 'logistic' or 'tanh' for a smooth threshold."
-        )
     if name not in ACTIVATIONS:
         known = sorted({*ACTIVATIONS, *ALIASES})
         raise ValueError(f"Unknown activation {name!r}; expected one of {known}.")
     return name
+
+
+def hidden_activation_name(name):
+    """The canonical name of an activation a hidden layer can train, or an error.
+
+    Raises
+    ------
+    ValueError
+        If ``name`` is unknown, cannot be trained, or belongs to output layers.
+    """
+    record = ACTIVATIONS[canonical_name(name)]
+    if not record.trainable:
+        raise ValueError(
+            f"activation={name!r} is for a Neuron with hand-set weights only: its "
+            "derivative is zero wherever it is defined, so backpropagation cannot "
+            "train it. Use 'logistic' or 'tanh' for a smooth threshold."
+        )
+    if HIDDEN not in record.roles:
+        raise ValueError(
+            f"activation={name!r} is an output activation, which skneuron chooses "
+            f"from the loss; a hidden layer takes one of {sorted(HIDDEN_ACTIVATIONS)}."
+        )
+    return record.name

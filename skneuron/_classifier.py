@@ -4,22 +4,12 @@ from numbers import Real
 
 import numpy as np
 from sklearn.base import ClassifierMixin
-from sklearn.metrics import accuracy_score
-from sklearn.preprocessing import LabelBinarizer
-from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.metaestimators import available_if
-from sklearn.utils.multiclass import type_of_target, unique_labels
-from sklearn.utils.validation import column_or_1d
 
-from ._base import BaseNeuron, _is_stochastic, _rollback_on_error
-from ._compat import (
-    Interval,
-    StrOptions,
-    _check_partial_fit_first_call,
-    _fit_context,
-)
+from ._base import BaseNeuron, _is_stochastic
+from ._compat import Interval, StrOptions, _fit_context
 from ._docs import fill
-from ._losses import smooth_labels
+from ._targets import ClassificationTarget
 
 
 class NeuronClassifier(ClassifierMixin, BaseNeuron):
@@ -201,88 +191,16 @@ class NeuronClassifier(ClassifierMixin, BaseNeuron):
         self : NeuronClassifier
             The updated estimator.
         """
-        with _rollback_on_error(self):
-            if _check_partial_fit_first_call(self, classes):
-                self._label_binarizer = LabelBinarizer()
-                if type_of_target(y).startswith("multilabel"):
-                    self._label_binarizer.fit(y)
-                else:
-                    self._label_binarizer.fit(classes)
-            return self._fit_or_rollback(X, y, sample_weight, incremental=True)
+        return self._fit(X, y, sample_weight, incremental=True, classes=classes)
 
-    def _encode_targets(self, y, first_pass, incremental):
-        if y.ndim == 2 and y.shape[1] == 1:
-            y = column_or_1d(y, warn=True)
-        if y.dtype == object:
-            _check_object_labels(y)
-        if not hasattr(self, "_label_binarizer") or not (
-            self.warm_start or incremental
-        ):
-            # A single class trains too, as in scikit-learn: it is always predicted.
-            self._label_binarizer = LabelBinarizer().fit(y)
-            self.classes_ = self._label_binarizer.classes_
-        else:
-            # The messages start with scikit-learn's, which its users may match.
-            classes = unique_labels(y)
-            if self.warm_start and not incremental:
-                if set(classes) != set(self.classes_):
-                    raise ValueError(
-                        "warm_start can only be used where `y` has the same classes "
-                        f"as in the previous call to fit. Previously got "
-                        f"{self.classes_}, `y` has {classes}"
-                    )
-            elif len(np.setdiff1d(classes, self.classes_)):
-                raise ValueError(
-                    "`y` has classes not in `self.classes_`. `self.classes_` has "
-                    f"{self.classes_}. 'y' has {classes}."
-                )
-        return y, self._label_binarizer.transform(y)
+    def _new_target(self):
+        return ClassificationTarget()
 
-    def _weigh_samples(self, y, sample_weight, incremental):
-        if self.class_weight is None:
-            return sample_weight
-        if incremental and self.class_weight == "balanced":
-            raise ValueError(
-                "class_weight='balanced' is not available with partial_fit: a batch "
-                "does not tell the class frequencies of the whole data. Pass a dict "
-                "of class weights computed on all of it instead."
-            )
-        class_weight = compute_sample_weight(self.class_weight, y)
-        return class_weight if sample_weight is None else sample_weight * class_weight
-
-    def _output_activation(self, loss):
-        is_multiclass = self._label_binarizer.y_type_ == "multiclass"
-        return "softmax" if is_multiclass else "logistic"
-
-    def _training_targets(self, Y):
-        if not self.label_smoothing:
-            return Y
-        multiclass = self._label_binarizer.y_type_ == "multiclass"  # softmax
-        n_classes = Y.shape[1] if multiclass else 2
-        return smooth_labels(Y, self.label_smoothing, n_classes)
-
-    def _stratify(self, Y):
-        """Stratify the validation split of single-output (binary) targets.
-
-        As scikit-learn's MLP does, on the binarized targets, so that the same seed
-        holds out the same samples: multi-class and multilabel targets have several
-        output columns and are split at random.
-        """
-        return Y.astype(bool) if Y.shape[1] == 1 else None
-
-    def _decode(self, outputs):
-        """Labels from network outputs, as ``LabelBinarizer.inverse_transform``."""
-        y_type = self._label_binarizer.y_type_
-        if y_type == "multiclass":
-            return self.classes_[outputs.argmax(axis=1)]
-        if y_type == "binary":
-            # min: with a single class, that class is all there is to predict.
-            index = (outputs[:, 0] > 0.5).astype(np.intp)
-            return self.classes_[np.minimum(index, len(self.classes_) - 1)]
-        return self._label_binarizer.inverse_transform(outputs)
-
-    def _score_outputs(self, outputs, y, sample_weight):
-        return accuracy_score(y, self._decode(outputs), sample_weight=sample_weight)
+    def _fitted_attributes(self, result):
+        return {
+            **super()._fitted_attributes(result),
+            "classes_": result.data.target.classes,
+        }
 
     def predict(self, X):
         """Predict class labels.
@@ -297,7 +215,8 @@ class NeuronClassifier(ClassifierMixin, BaseNeuron):
         y : ndarray of shape (n_samples,) or (n_samples, n_outputs)
             The predicted classes.
         """
-        return self._decode(self._forward(X))
+        outputs = self._forward(X)  # first: it raises NotFittedError
+        return self._target.decode(outputs)
 
     def predict_proba(self, X):
         """Probability of each class.
@@ -342,17 +261,3 @@ class NeuronClassifier(ClassifierMixin, BaseNeuron):
 
 
 NeuronClassifier.__doc__ = fill(NeuronClassifier.__doc__)
-
-
-def _check_object_labels(y):
-    """Refuse labels numpy cannot sort together: None, or strings mixed with others."""
-    labels = y.ravel()
-    if any(label is None for label in labels):
-        raise ValueError("Input y contains None: every sample needs a label.")
-    n_strings = sum(isinstance(label, str) for label in labels)
-    if 0 < n_strings < len(labels):
-        kinds = sorted({type(label).__name__ for label in labels})
-        raise ValueError(
-            "Mix of label input types (string and number): y holds labels of types "
-            f"{', '.join(kinds)}. Give all labels as strings, or all as numbers."
-        )

@@ -6,16 +6,15 @@ module changes.
 
 from sklearn.base import _fit_context
 from sklearn.utils._param_validation import Interval, Options, StrOptions
-from sklearn.utils.multiclass import _check_partial_fit_first_call
 from sklearn.utils.optimize import _check_optimize_result
-from sklearn.utils.validation import _check_sample_weight
+from sklearn.utils.validation import _check_sample_weight, _get_feature_names
 
 __all__ = [
     "Interval",
     "Options",
     "StrOptions",
     "_check_optimize_result",
-    "_check_partial_fit_first_call",
     "_check_sample_weight",
     "_fit_context",
+    "_get_feature_names",
 ]

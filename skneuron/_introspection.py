@@ -39,11 +39,12 @@ class IntrospectionMixin:
                 f"index must be between 0 and {self.layer_sizes_[layer] - 1}: layer "
                 f"{layer} has {self.layer_sizes_[layer]} neurons, got {index}."
             )
-        activation = self.layer_activations_[layer - 1]
+        function = self._network.functions[layer - 1]
         return Neuron(
             self.coefs_[layer - 1][:, index].copy(),
             self.intercepts_[layer - 1][index],
-            "identity" if activation == "softmax" else activation,
+            function.name if function.elementwise else "identity",
+            leaky_relu_slope=self._network.leaky_relu_slope,
         )
 
     def hidden_activations(self, X, layer=None):

@@ -6,7 +6,9 @@ import numpy as np
 import scipy.optimize
 
 
-def fit_lbfgs(workspace, X, Y, sample_weight, *, max_iter, max_fun, tol, history):
+def fit_lbfgs(
+    workspace, X, Y, sample_weight, *, max_iter, max_fun, tol, history, on_iteration
+):
     """Minimize the full-batch loss with L-BFGS-B; leave the result in the workspace.
 
     Parameters
@@ -22,13 +24,18 @@ def fit_lbfgs(workspace, X, Y, sample_weight, *, max_iter, max_fun, tol, history
         Stop when the largest gradient component falls below it (``gtol``).
     history : list of dict
         One record per iteration is appended (``epoch``, ``loss``, ``seconds``).
+    on_iteration : callable
+        ``on_iteration(record) -> bool`` after each iteration; True stops.
 
     Returns
     -------
+    status : {"done", "stopped", "interrupted"}
+        "done" when scipy stopped; "stopped" when ``on_iteration`` asked to;
+        "interrupted" by a ``KeyboardInterrupt`` after at least one iteration (an
+        interrupt before that propagates). The parameters are then those of the
+        last completed iteration.
     result : scipy.optimize.OptimizeResult or None
-        None when a ``KeyboardInterrupt`` stopped the run after at least one
-        iteration: the parameters are then those of the last completed iteration.
-        An interrupt before that propagates.
+        scipy's result, when "done".
     """
     params = workspace.params
 
@@ -56,6 +63,8 @@ def fit_lbfgs(workspace, X, Y, sample_weight, *, max_iter, max_fun, tol, history
             }
         )
         clock[0] = now
+        if on_iteration(history[-1]):
+            raise _Stop
 
     try:
         result = scipy.optimize.minimize(
@@ -66,10 +75,18 @@ def fit_lbfgs(workspace, X, Y, sample_weight, *, max_iter, max_fun, tol, history
             callback=record,
             options={"maxiter": max_iter, "maxfun": max_fun, "gtol": tol},
         )
+    except _Stop:
+        params[...] = completed
+        return "stopped", None
     except KeyboardInterrupt:
         if len(history) == iterations_before:
             raise  # no iteration completed: nothing worth keeping
         params[...] = completed
-        return None
+        return "interrupted", None
     params[...] = result.x
-    return result
+    return "done", result
+
+
+class _Stop(Exception):
+    """Raised by the callback to end the run; never StopIteration, which scipy
+    catches itself from version 1.11 on and older versions do not."""

@@ -24,14 +24,11 @@ from itertools import pairwise
 import numpy as np
 
 from . import _kernels
-from ._activations import OUTPUT_ACTIVATIONS, get_activation
+from ._activations import LEAKY_RELU_SLOPE, activation_record
 from ._losses import LOSSES
 
 PREDICT_CHUNK_ROWS = 4096
 """Rows per forward pass at predict time: bounds the working set for large X."""
-
-RELU_FAMILY = frozenset({"relu", "leaky_relu", "elu", "gelu", "silu"})
-"""Activations that ``weight_init="auto"`` initializes with He's scheme."""
 
 WEIGHT_INITS = {
     # scikit-learn's MLP: Glorot and Bengio, with 2 instead of 6 for logistic units.
@@ -79,13 +76,22 @@ class Network:
     activations : sequence of str
         Canonical activation name of each hidden layer.
     output_activation : str
-        Name of the output activation, a key of ``OUTPUT_ACTIVATIONS``.
+        Name of the output activation.
     leaky_relu_slope : float, default=0.01
         Slope of ``leaky_relu`` below zero.
+
+    Attributes
+    ----------
+    functions : list of Activation
+        The activation record of each layer ``1 .. L``, parameters bound.
     """
 
     def __init__(
-        self, layer_sizes, activations, output_activation, leaky_relu_slope=0.01
+        self,
+        layer_sizes,
+        activations,
+        output_activation,
+        leaky_relu_slope=LEAKY_RELU_SLOPE,
     ):
         self.layer_sizes = tuple(int(n) for n in layer_sizes)
         self.activations = tuple(activations)
@@ -100,10 +106,10 @@ class Network:
         self.n_params = self._bounds[-1]
 
     def _resolve_functions(self):
+        names = [*self.activations, self.output_activation]
         self.functions = [
-            get_activation(name, self.leaky_relu_slope) for name in self.activations
+            activation_record(name, self.leaky_relu_slope) for name in names
         ]
-        self.functions.append(OUTPUT_ACTIVATIONS[self.output_activation])
 
     # A saved network holds names and numbers only, never functions, so that loading
     # one (with pickle or skops) trusts no code: the functions are looked up again.
@@ -136,7 +142,8 @@ class Network:
         the same ``random_state`` gives the same weights. ``"he"`` and ``"lecun"``
         keep the variance of relu and linear units (half-width
         :math:`\\sqrt{6 / fan_{in}}` and :math:`\\sqrt{3 / fan_{in}}`); ``"auto"``
-        takes He's for hidden layers of the relu family, Glorot's elsewhere.
+        takes each hidden activation's own scheme (He's for the relu family),
+        Glorot's for the output layer.
 
         Parameters
         ----------
@@ -154,9 +161,9 @@ class Network:
         feeds = [*self.activations, *self.activations[-1:]] or ["identity"]
         for l, (W, b) in enumerate(zip(*self.unpack(params))):
             scheme = weight_init
-            if scheme == "auto":
-                is_relu = l < len(self.activations) and feeds[l] in RELU_FAMILY
-                scheme = "he" if is_relu else "glorot"
+            if scheme == "auto":  # the hidden layer's own scheme; Glorot's for output
+                is_hidden = l < len(self.activations)
+                scheme = self.functions[l].init if is_hidden else "glorot"
             bound = WEIGHT_INITS[scheme](*W.shape, feeds[l])
             W[...] = random_state.uniform(-bound, bound, W.shape)
             b[...] = random_state.uniform(-bound, bound, b.shape)

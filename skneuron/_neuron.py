@@ -2,19 +2,7 @@
 
 import numpy as np
 
-from ._activations import ACTIVATIONS, OUTPUT_ACTIVATIONS, resolve_activation
-
-
-def _step(Z, A):
-    # Heaviside with H(0) = 1: a McCulloch-Pitts neuron fires when its weighted sum
-    # reaches the threshold, and the bias is minus that threshold.
-    np.greater_equal(Z, 0, out=A)
-
-
-# Activations for a lone Neuron only, each a forward(Z, A) writing f(Z) into A. The
-# step function is not in ACTIVATIONS: its derivative is zero wherever it exists, so
-# backpropagation gets no gradient through it and the estimators cannot train it.
-NEURON_ONLY_ACTIVATIONS = {"step": _step}
+from ._activations import LEAKY_RELU_SLOPE, activation_record, canonical_name
 
 
 class Neuron:
@@ -42,6 +30,8 @@ class Neuron:
         :math:`-b`. ``"step"`` exists for a neuron with hand-set weights only: its
         derivative is zero wherever it is defined, so backpropagation cannot train
         it, and the estimators do not accept it.
+    leaky_relu_slope : float, default=0.01
+        Slope of ``"leaky_relu"`` below zero, as for the estimators.
 
     See Also
     --------
@@ -70,17 +60,22 @@ class Neuron:
     array([1., 0.])
     """
 
-    def __init__(self, weights, bias, activation="identity"):
+    def __init__(
+        self, weights, bias, activation="identity", leaky_relu_slope=LEAKY_RELU_SLOPE
+    ):
         self.weights = np.asarray(weights, dtype=float)
         if self.weights.ndim != 1:
             raise ValueError(
                 f"weights must be one-dimensional, got shape {self.weights.shape}."
             )
         self.bias = float(bias)
-        if activation in ("exp", *NEURON_ONLY_ACTIVATIONS):
-            self.activation = activation
-        else:
-            self.activation = resolve_activation(activation)
+        self.activation = canonical_name(activation)
+        self.leaky_relu_slope = float(leaky_relu_slope)
+        if not activation_record(self.activation).elementwise:
+            raise ValueError(
+                f"activation={activation!r} normalizes over a whole layer; a lone "
+                "neuron's output is its own input alone."
+            )
 
     def forward(self, x):
         """Output of the neuron for one sample or a batch.
@@ -102,17 +97,15 @@ class Neuron:
             )
         z = np.atleast_2d(x @ self.weights + self.bias).reshape(-1, 1)
         a = np.empty_like(z)
-        self._forward_function()(z, a)
+        activation_record(self.activation, self.leaky_relu_slope).forward(z, a)
         return a.reshape(x.shape[:-1])
 
-    def _forward_function(self):
-        if self.activation in NEURON_ONLY_ACTIVATIONS:
-            return NEURON_ONLY_ACTIVATIONS[self.activation]
-        registry = ACTIVATIONS if self.activation in ACTIVATIONS else OUTPUT_ACTIVATIONS
-        return registry[self.activation].forward
-
     def __repr__(self):
+        slope = self.leaky_relu_slope
+        extra = (
+            f", leaky_relu_slope={slope:.4g}" if self.activation == "leaky_relu" else ""
+        )
         return (
             f"Neuron(n_inputs={len(self.weights)}, bias={self.bias:.4g}, "
-            f"activation={self.activation!r})"
+            f"activation={self.activation!r}{extra})"
         )

@@ -84,23 +84,23 @@ class Graph:
         return self("MatMul", terms, coefficients)
 
 
-# -- activations: (graph, Z, model) -> A, as in _activations ----------------------
+# -- activations: (graph, Z, record) -> A, as in _activations ---------------------
 def _native(op_type):
-    return lambda g, Z, model: g(op_type, Z)
+    return lambda g, Z, activation: g(op_type, Z)
 
 
-def _leaky_relu(g, Z, model):
+def _leaky_relu(g, Z, activation):
     # max(z, s z), as skneuron computes it.
-    return g("Max", Z, g("Mul", Z, g.constant(model.leaky_relu_slope)))
+    return g("Max", Z, g("Mul", Z, g.constant(activation.parameters["slope"])))
 
 
-def _elu(g, Z, model):
+def _elu(g, Z, activation):
     # max(z, exp(min(z, 0)) - 1), skneuron's formula.
     below = g("Min", Z, g.constant(0.0))
     return g("Max", Z, g("Sub", g("Exp", below), g.constant(1.0)))
 
 
-def _softplus(g, Z, model):
+def _softplus(g, Z, activation):
     # log(1 + exp(z)) = max(z, 0) + log(1 + exp(-|z|)): never overflows, as numpy's
     # logaddexp.
     tail = g("Exp", g("Neg", g("Abs", Z)))
@@ -143,7 +143,7 @@ def _normal_cdf_double(g, Z):
     return g("Where", g("Less", ax, g.constant(_SQRT_HALF)), central, outer)
 
 
-def _gelu(g, Z, model):
+def _gelu(g, Z, activation):
     # Exact GELU, z Phi(z), as skneuron's ndtr. onnxruntime has Erf in float only.
     if g.proto_dtype == DOUBLE:
         return g("Mul", Z, _normal_cdf_double(g, Z))
@@ -152,22 +152,22 @@ def _gelu(g, Z, model):
     return g("Mul", Z, cdf)
 
 
-def _silu(g, Z, model):
+def _silu(g, Z, activation):
     return g("Mul", Z, g("Sigmoid", Z))
 
 
-def _softmax(g, Z, model):
+def _softmax(g, Z, activation):
     return g("Softmax", Z, axis=1)
 
 
-def _exp(g, Z, model):
+def _exp(g, Z, activation):
     # skneuron clips z so that exp(z) stays finite in the graph's precision; so here.
     dtype = np.float64 if g.proto_dtype == DOUBLE else np.float32
     limit = g.constant(np.log(np.finfo(dtype).max) - 1)
     return g("Exp", g("Min", Z, limit))
 
 
-HIDDEN_ACTIVATIONS = {
+GRAPHS = {
     "identity": _native("Identity"),
     "logistic": _native("Sigmoid"),
     "tanh": _native("Tanh"),
@@ -177,29 +177,21 @@ HIDDEN_ACTIVATIONS = {
     "softplus": _softplus,
     "gelu": _gelu,
     "silu": _silu,
-}
-"""ONNX graph of each hidden activation of ``_activations.ACTIVATIONS``."""
-
-OUTPUT_ACTIVATIONS = {
-    "identity": _native("Identity"),
-    "logistic": _native("Sigmoid"),
     "softmax": _softmax,
     "exp": _exp,
 }
-"""ONNX graph of each output activation of ``_activations.OUTPUT_ACTIVATIONS``."""
+"""ONNX graph of each activation of ``_activations.ACTIVATIONS`` a network may hold."""
 
 
-def _activation_functions(model):
+def _activation_graphs(model):
     """One graph function per layer, or a ValueError naming what has none."""
-    *hidden, output = model.layer_activations_
-    layers = [(name, HIDDEN_ACTIVATIONS) for name in hidden]
-    for name, table in [*layers, (output, OUTPUT_ACTIVATIONS)]:
-        if name not in table:
+    for function in model._network.functions:
+        if function.name not in GRAPHS:
             raise ValueError(
-                f"{type(model).__name__} uses the activation {name!r}, which has no "
-                f"ONNX conversion; convertible: {sorted(table)}."
+                f"{type(model).__name__} uses the activation {function.name!r}, "
+                f"which has no ONNX conversion; convertible: {sorted(GRAPHS)}."
             )
-    return [HIDDEN_ACTIVATIONS[h] for h in hidden] + [OUTPUT_ACTIVATIONS[output]]
+    return [GRAPHS[function.name] for function in model._network.functions]
 
 
 def forward(g, model, input_name):
@@ -218,9 +210,10 @@ def forward(g, model, input_name):
     name : str
         The graph variable holding the output layer's activation.
     """
-    functions = _activation_functions(model)
+    graphs = _activation_graphs(model)
+    layers = zip(model.coefs_, model.intercepts_, graphs, model._network.functions)
     A = g("Cast", input_name, to=g.proto_dtype)
-    for W, b, function in zip(model.coefs_, model.intercepts_, functions):
+    for W, b, graph, function in layers:
         Z = g("Add", g("MatMul", A, g.constant(W, W.shape)), g.constant(b, (1, len(b))))
-        A = function(g, Z, model)
+        A = graph(g, Z, function)
     return A

@@ -1,16 +1,12 @@
 """NeuronRegressor: real-valued targets on top of the shared logic."""
 
-import numpy as np
 from sklearn.base import RegressorMixin
-from sklearn.metrics import r2_score
 from sklearn.utils.metaestimators import available_if
-from sklearn.utils.validation import column_or_1d
 
 from ._base import BaseNeuron, _is_stochastic
 from ._compat import StrOptions, _fit_context
 from ._docs import fill
-
-_OUTPUT_ACTIVATION = {"squared_error": "identity", "poisson": "exp"}
+from ._targets import RegressionTarget
 
 
 class NeuronRegressor(RegressorMixin, BaseNeuron):
@@ -57,7 +53,7 @@ class NeuronRegressor(RegressorMixin, BaseNeuron):
 
     _parameter_constraints: dict = {
         **BaseNeuron._parameter_constraints,
-        "loss": [StrOptions(set(_OUTPUT_ACTIVATION))],
+        "loss": [StrOptions(set(RegressionTarget.OUTPUT_ACTIVATIONS))],
     }
 
     def __init__(
@@ -170,36 +166,8 @@ class NeuronRegressor(RegressorMixin, BaseNeuron):
         """
         return self._fit(X, y, sample_weight, incremental=True)
 
-    def _encode_targets(self, y, first_pass, incremental):
-        if y.ndim == 2 and y.shape[1] == 1:
-            y = column_or_1d(y, warn=True)
-        if y.dtype.kind not in "biuf":
-            raise ValueError(
-                f"{type(self).__name__} needs numeric targets, but y has dtype "
-                f"{y.dtype}. For class labels, use NeuronClassifier."
-            )
-        if not np.isfinite(y).all():  # None in an object y arrives here as NaN
-            raise ValueError("Input y contains NaN, inf or None.")
-        if self.loss == "poisson" and np.any(y < 0):
-            raise ValueError(
-                "Some value(s) of y are negative, which the Poisson loss does not "
-                "allow: it models counts or rates, y >= 0."
-            )
-        return y, y.reshape(len(y), -1)
-
-    def _weigh_samples(self, y, sample_weight, incremental):
-        return sample_weight
-
-    def _output_activation(self, loss):
-        return _OUTPUT_ACTIVATION[loss]
-
-    def _stratify(self, Y):
-        return None
-
-    def _score_outputs(self, outputs, y, sample_weight):
-        if not np.isfinite(outputs).all():
-            return np.nan  # as scikit-learn's MLP scores a diverged model
-        return r2_score(y, outputs.reshape(y.shape), sample_weight=sample_weight)
+    def _new_target(self):
+        return RegressionTarget(self.loss)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -219,8 +187,8 @@ class NeuronRegressor(RegressorMixin, BaseNeuron):
         y : ndarray of shape (n_samples,) or (n_samples, n_outputs)
             The predicted values.
         """
-        outputs = self._forward(X)
-        return outputs.ravel() if outputs.shape[1] == 1 else outputs
+        outputs = self._forward(X)  # first: it raises NotFittedError
+        return self._target.decode(outputs)
 
 
 NeuronRegressor.__doc__ = fill(NeuronRegressor.__doc__)

@@ -1,9 +1,12 @@
 """The mini-batch training loop: epochs, batches, history and stopping.
 
-A ladder of small steps: :func:`train` runs epochs until a stopping rule fires,
-:func:`run_epoch` runs the batches of one epoch, and each batch is one call of the
-workspace's ``loss_gradient`` and one optimizer ``step``. The loop appends one record
-per epoch to a history list; the estimators derive ``loss_curve_`` and friends from
+A ladder of small steps: :func:`train` runs epochs until a stopping rule fires;
+:func:`run_epoch` runs the batches of one epoch, each one call of the workspace's
+``loss_gradient`` and one optimizer ``step``; :func:`close_epoch` scores, records
+and reports it; :func:`decide` tells whether training goes on. The stopping rules
+are small objects, one per meaning: :class:`LossPlateau` on the training loss,
+:class:`EarlyStopping` on a validation score. The loop appends one record per
+epoch to a history list; the estimators derive ``loss_curve_`` and friends from
 it. Nothing here knows scikit-learn.
 """
 
@@ -126,8 +129,140 @@ class BatchReader:
         ]
 
 
-def run_epoch(workspace, batches, optimizer, state, learning_rate):
-    """One pass over the batches; return the mean batch loss, weighted by size."""
+class LossPlateau:
+    """Stops training once the training loss stops falling: scikit-learn's rule.
+
+    Parameters
+    ----------
+    plateau : Plateau
+        Watches minus the loss; carried over ``warm_start`` and ``partial_fit``.
+    """
+
+    watched = "Training loss"
+
+    def __init__(self, plateau):
+        self.plateau = plateau
+
+    def update(self, record, params):
+        self.plateau.update(-record["loss"])
+
+
+class EarlyStopping:
+    """Stops training once the validation score stops rising; keeps the best epoch.
+
+    Parameters
+    ----------
+    plateau : Plateau
+        Watches the validation score; carried over ``warm_start`` calls.
+    score : callable
+        ``score(params) -> float`` on the held-out data, higher is better.
+    params : ndarray
+        The starting parameters: the best ones until an epoch beats them.
+    """
+
+    watched = "Validation score"
+
+    def __init__(self, plateau, score, params):
+        self.plateau = plateau
+        self.score = score
+        self.best_params = params.copy()
+
+    def update(self, record, params):
+        """Score the epoch into its record; keep its parameters if the best."""
+        # A diverged epoch scores nan, as in scikit-learn: never the best.
+        finite = np.isfinite(record["loss"])
+        record["validation_score"] = self.score(params) if finite else np.nan
+        if self.plateau.update(record["validation_score"]):
+            self.best_params[...] = params
+
+    @property
+    def has_best(self):
+        """Whether some epoch, of this call or an earlier one, scored."""
+        return self.plateau.best > -np.inf
+
+
+@dataclass
+class Run:
+    """One call's training: what the epochs read, and what they update in place.
+
+    Attributes
+    ----------
+    workspace : Workspace
+        Holds the parameters, updated in place.
+    batches : BatchReader
+    optimizer : object with a ``step`` method
+    optimizer_state : dict
+        The optimizer's state, updated in place.
+    learning_rate : LearningRate
+        Updated in place between epochs.
+    stopping : LossPlateau or EarlyStopping
+        The stopping rule.
+    history : list of dict
+        One record per epoch is appended: ``epoch``, ``loss``, ``validation_score``
+        (or None), ``learning_rate``, ``seconds``.
+    samples_seen : int
+        Samples seen so far, counted once here; the ``invscaling`` schedule and
+        the estimator's ``t_`` read it.
+    progress : Progress
+    on_epoch_end : callable or None
+        ``on_epoch_end(record) -> bool``, after each epoch; True stops training.
+    """
+
+    workspace: object
+    batches: BatchReader
+    optimizer: object
+    optimizer_state: dict
+    learning_rate: LearningRate
+    stopping: object
+    history: list
+    samples_seen: int
+    progress: object
+    on_epoch_end: object = None
+
+
+def train(run, max_epochs):
+    """Run epochs until a stopping rule fires or ``max_epochs`` are done.
+
+    Returns
+    -------
+    status : {"converged", "max_iter", "diverged", "stopped", "interrupted"}
+        Why training stopped: the plateau rule, the epoch limit, a non-finite loss
+        (the parameters are then not usable; the epoch is recorded, with a
+        validation score of nan, as scikit-learn does), ``on_epoch_end``, or a
+        ``KeyboardInterrupt`` after at least one epoch, the parameters being then
+        those of the last completed epoch. An interrupt before that propagates.
+    """
+    params = run.workspace.params
+    # The parameters as of the last completed epoch: an interrupt may land in the
+    # middle of an optimizer step.
+    completed = params.copy()
+    epochs_before = len(run.history)
+    try:
+        for _ in range(max_epochs):
+            start = time.perf_counter()
+            record = run_epoch(run)
+            n_iter = len(run.history) + 1 - epochs_before  # scikit-learn's count
+            close_epoch(run, record, start, n_iter)
+            if not np.isfinite(record["loss"]):
+                return "diverged"
+            completed[...] = params
+            status = decide(run, record)
+            if status is not None:
+                return status
+        return "max_iter"
+    except KeyboardInterrupt:
+        if len(run.history) == epochs_before:
+            raise  # no epoch completed: nothing worth keeping
+        params[...] = completed
+        return "interrupted"
+    finally:
+        run.progress.close()
+
+
+def run_epoch(run):
+    """One pass over the batches; return the epoch's record, not yet closed."""
+    rate = run.learning_rate.current
+    workspace, batches = run.workspace, run.batches
     total = 0.0
     for X, Y, sample_weight in batches:
         # Weighted losses are divided by the weight a batch of this size holds on
@@ -138,184 +273,55 @@ def run_epoch(workspace, batches, optimizer, state, learning_rate):
         if workspace.rng is not None:
             workspace.resample_dropout(X.shape[0])
         loss = workspace.loss_gradient(X, Y, sample_weight, weight_total)
-        optimizer.step(workspace.params, workspace.grad, state, learning_rate)
+        run.optimizer.step(workspace.params, workspace.grad, run.optimizer_state, rate)
         total += loss * X.shape[0]
-    return total / batches.n_samples
+    run.samples_seen += batches.n_samples
+    return {
+        "epoch": len(run.history) + 1,
+        "loss": total / batches.n_samples,
+        "validation_score": None,
+        "learning_rate": rate,
+    }
 
 
-def train(
-    workspace,
-    batches,
-    optimizer,
-    state,
-    *,
-    learning_rate,
-    max_epochs,
-    plateau,
-    history,
-    samples_seen=0,
-    validation_score=None,
-    best_params=None,
-    verbose=False,
-    progress_bar=False,
-    on_epoch_end=None,
-):
-    """Run epochs until a stopping rule fires or ``max_epochs`` are done.
+def close_epoch(run, record, start, n_iter):
+    """Score, record and report an epoch.
 
-    Parameters
-    ----------
-    workspace : Workspace
-        Holds the parameters, updated in place.
-    batches : BatchReader
-    optimizer : object with a ``step`` method
-    state : dict
-        The optimizer's state, updated in place.
-    learning_rate : LearningRate
-        Updated in place between epochs.
-    max_epochs : int
-    plateau : Plateau
-        Watches the training loss, or the validation score when there is one.
-    history : list of dict
-        One record per epoch is appended: ``epoch``, ``loss``, ``validation_score``
-        (or None), ``learning_rate``, ``seconds``.
-    samples_seen : int, default=0
-        Samples seen before this call, for the ``invscaling`` schedule.
-    validation_score : callable or None
-        ``validation_score(params) -> float``, higher is better.
-    best_params : ndarray or None
-        With ``validation_score``: receives the parameters of the best epoch.
-    verbose : bool
-        Print scikit-learn's lines: the loss (and validation score) of each epoch,
-        and why training stops.
-    progress_bar : bool
-        Draw a tqdm progress bar over the epochs.
-    on_epoch_end : callable or None
-        ``on_epoch_end(record) -> bool``, after each epoch; True stops training.
-
-    Returns
-    -------
-    status : {"converged", "max_iter", "diverged", "stopped", "interrupted"}
-        Why training stopped: the plateau rule, the epoch limit, a non-finite loss
-        (the parameters are then not usable; with ``validation_score``, the epoch
-        is recorded with a score of nan, as scikit-learn does), ``on_epoch_end``, or a
-        ``KeyboardInterrupt`` after at least one epoch, the parameters being then
-        those of the last completed epoch. An interrupt before that propagates.
+    ``start`` is the epoch's start time; ``n_iter`` its number in this call.
     """
-    progress = Progress(verbose, progress_bar, max_epochs)
-    # The parameters as of the last completed epoch: an interrupt may land in the
-    # middle of an optimizer step.
-    completed = workspace.params.copy()
-    epochs_before = len(history)
-    try:
-        for _ in range(max_epochs):
-            start = time.perf_counter()
-            rate = learning_rate.current
-            loss = run_epoch(workspace, batches, optimizer, state, rate)
-            samples_seen += batches.n_samples
-            diverged = not np.isfinite(loss)
-            if diverged and validation_score is None:
-                return "diverged"
-            record = {
-                "epoch": len(history) + 1,
-                "loss": loss,
-                "validation_score": None,
-                "learning_rate": rate,
-            }
-            if validation_score is None:
-                plateau.update(-loss)
-            else:
-                # A diverged epoch scores nan, as in scikit-learn: never the best.
-                score = np.nan if diverged else validation_score(workspace.params)
-                record["validation_score"] = score
-                if plateau.update(score):
-                    best_params[...] = workspace.params
-            record["seconds"] = time.perf_counter() - start
-            history.append(record)
-            progress.report(record, len(history) - epochs_before)
-            if diverged:
-                return "diverged"
-            completed[...] = workspace.params
-            if on_epoch_end is not None and on_epoch_end(dict(record)):
-                return "stopped"
-            learning_rate.epoch_end(samples_seen)
-            if plateau.exhausted:
-                watched = "Validation score" if validation_score else "Training loss"
-                if not _continue_on_plateau(plateau, learning_rate, progress, watched):
-                    return "converged"
-        return "max_iter"
-    except KeyboardInterrupt:
-        if len(history) == epochs_before:
-            raise  # no epoch completed: nothing worth keeping
-        workspace.params[...] = completed
-        return "interrupted"
-    finally:
-        progress.close()
+    run.stopping.update(record, run.workspace.params)
+    record["seconds"] = time.perf_counter() - start
+    run.history.append(record)
+    run.progress.report(record, n_iter)
 
 
-def _continue_on_plateau(plateau, learning_rate, progress, watched):
+def decide(run, record):
+    """After a completed epoch: return why training stops, or None to go on."""
+    if run.on_epoch_end is not None and run.on_epoch_end(dict(record)):
+        return "stopped"
+    run.learning_rate.epoch_end(run.samples_seen)
+    if run.stopping.plateau.exhausted and not _continue_on_plateau(run):
+        return "converged"
+    return None
+
+
+def _continue_on_plateau(run):
     """Lower the learning rate on a plateau, or tell training to stop.
 
     The messages are scikit-learn's, printed when ``verbose``.
     """
+    plateau, learning_rate = run.stopping.plateau, run.learning_rate
     message = (
-        f"{watched} did not improve more than tol={plateau.tol:f} for "
+        f"{run.stopping.watched} did not improve more than tol={plateau.tol:f} for "
         f"{int(plateau.patience)} consecutive epochs."
     )
     if learning_rate.reduce_on_plateau():
-        progress.say(f"{message} Setting learning rate to {learning_rate.current:f}")
+        run.progress.say(
+            f"{message} Setting learning rate to {learning_rate.current:f}"
+        )
         plateau.count = 0
         return True
     if learning_rate.schedule == "adaptive":
         message += " Learning rate too small."
-    progress.say(message + " Stopping.")
+    run.progress.say(message + " Stopping.")
     return False
-
-
-class Progress:
-    """Reports epochs: scikit-learn's lines on stdout, a tqdm bar, both or neither.
-
-    Parameters
-    ----------
-    verbose : bool
-        Print ``Iteration N, loss = ...`` per epoch, as scikit-learn's MLP does.
-    bar : bool
-        Draw a tqdm bar over ``total`` epochs; tqdm must be installed.
-    total : int
-    """
-
-    def __init__(self, verbose, bar, total):
-        self.verbose = verbose
-        self.bar = None
-        if bar:
-            try:
-                from tqdm.auto import tqdm
-            except ImportError as error:
-                raise ImportError(
-                    "progress_bar=True draws the bar with tqdm, which is not "
-                    'installed: pip install "skneuron[progress]".'
-                ) from error
-
-            self.bar = tqdm(total=total, unit="epoch", leave=True)
-
-    def report(self, record, n_iter):
-        """Show one epoch, the ``n_iter``-th of this call (scikit-learn's count)."""
-        if self.verbose:
-            print(f"Iteration {n_iter}, loss = {record['loss']:.8f}")
-            if record["validation_score"] is not None:
-                print(f"Validation score: {record['validation_score']:f}")
-        if self.bar is not None:
-            postfix = {"loss": f"{record['loss']:.4g}"}
-            if record["validation_score"] is not None:
-                postfix["validation"] = f"{record['validation_score']:.4g}"
-            self.bar.set_postfix(postfix, refresh=False)
-            self.bar.update()
-
-    def say(self, message):
-        """Print a message about training, when verbose."""
-        if self.verbose:
-            print(message)
-
-    def close(self):
-        """Close the bar, if any."""
-        if self.bar is not None:
-            self.bar.close()

@@ -115,7 +115,7 @@ def calculate_neuron_classifier_output_shapes(operator):
     """
     calculate_linear_classifier_output_shapes(operator)
     model = operator.raw_operator
-    if model._label_binarizer.y_type_.startswith("multilabel"):
+    if model._target.y_type.startswith("multilabel"):
         N = operator.inputs[0].get_first_dimension()
         operator.outputs[0].set_type(Int64TensorType([N, model.n_outputs_]))
 
@@ -138,7 +138,7 @@ def convert_neuron_classifier(scope, operator, container):
     _check_zipmap(scope, model, g.proto_dtype)
     labels, proba = operator.outputs[0].full_name, operator.outputs[1].full_name
     P = forward(g, model, operator.inputs[0].full_name)
-    if model._label_binarizer.y_type_.startswith("multilabel"):
+    if model._target.y_type.startswith("multilabel"):
         g("Identity", P, output=proba)
         g("Cast", g("Greater", P, g.constant(0.5)), output=labels, to=INT64)
         return

@@ -498,7 +498,7 @@ def test_label_decoding_equals_label_binarizer(kind):
         .fit(y)
         .inverse_transform(outputs.ravel() if clf.n_outputs_ == 1 else outputs)
     )
-    np.testing.assert_array_equal(clf._decode(outputs), expected)
+    np.testing.assert_array_equal(clf._target.decode(outputs), expected)
 
 
 def test_plain_arrays_and_other_inputs_predict_the_same(digits):

@@ -117,11 +117,11 @@ def test_partial_fit_runs_one_epoch_each_call(cancer):
 
 def test_loading_a_model_of_another_version_warns(monkeypatch):
     import skneuron
-    from skneuron import _base
+    from skneuron import _persistence
 
     X, y = load_breast_cancer(return_X_y=True)
     clf = NeuronClassifier(max_iter=2).fit(X, y)
-    monkeypatch.setattr(_base, "__version__", "0.0.1")
+    monkeypatch.setattr(_persistence, "__version__", "0.0.1")
     saved = pickle.dumps(clf)
     monkeypatch.undo()
     with pytest.warns(skneuron.InconsistentVersionWarning, match="skneuron 0.0.1"):

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from sklearn.neural_network._base import LOSS_FUNCTIONS as SKLEARN_LOSSES
 
-from skneuron._activations import OUTPUT_ACTIVATIONS
+from skneuron._activations import ACTIVATIONS
 from skneuron._losses import LOSSES
 
 rng = np.random.RandomState(0)
@@ -25,7 +25,7 @@ CASES = [
 def _outputs(name, n_outputs, scale=1.0):
     Z = scale * np.random.RandomState(1).randn(20, n_outputs)
     A = np.empty_like(Z)
-    OUTPUT_ACTIVATIONS[name].forward(Z, A)
+    ACTIVATIONS[name].forward(Z, A)
     return Z, A
 
 

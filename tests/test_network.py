@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from skneuron._activations import ACTIVATIONS
+from skneuron._activations import HIDDEN_ACTIVATIONS
 from skneuron._losses import smooth_labels
 from skneuron._network import PREDICT_CHUNK_ROWS, Network, Workspace
 
@@ -42,7 +42,7 @@ def _central_differences(f, x, eps=1e-6):
     "hidden", [(), (4,), (4, 3)], ids=["depth0", "depth1", "depth2"]
 )
 @pytest.mark.parametrize("loss, output", PAIRS)
-@pytest.mark.parametrize("activation", sorted(ACTIVATIONS))
+@pytest.mark.parametrize("activation", sorted(HIDDEN_ACTIVATIONS))
 def test_gradient_matches_central_differences(activation, loss, output, hidden):
     rng = np.random.RandomState(0)
     n = 6
@@ -162,7 +162,7 @@ def test_float32_network_computes_in_float32():
     assert network.predict(params, X.astype(np.float64)).dtype == np.float64
 
 
-@pytest.mark.parametrize("activation", sorted(ACTIVATIONS))
+@pytest.mark.parametrize("activation", sorted(HIDDEN_ACTIVATIONS))
 def test_gradient_with_dropout_matches_central_differences(activation):
     """With the masks held fixed, dropout is part of a differentiable function."""
     rng = np.random.RandomState(0)

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from skneuron import Neuron, NeuronClassifier, NeuronRegressor
-from skneuron._activations import ACTIVATIONS, OUTPUT_ACTIVATIONS
+from skneuron._activations import ACTIVATIONS, HIDDEN_ACTIVATIONS
 
 TWO_INPUTS = np.array(list(itertools.product([0, 1], repeat=2)), dtype=float)
 
@@ -44,9 +44,15 @@ def test_step_outputs_floats_of_the_batch_shape():
 
 
 def test_step_is_not_a_trainable_activation():
-    # Backpropagation gets no gradient through a step, and every registry entry is
-    # trained and exported by the estimators.
-    assert "step" not in ACTIVATIONS and "step" not in OUTPUT_ACTIVATIONS
+    # Backpropagation gets no gradient through a step: no layer of a trained
+    # network may hold it.
+    assert not ACTIVATIONS["step"].trainable and not ACTIVATIONS["step"].roles
+    assert "step" not in HIDDEN_ACTIVATIONS
+
+
+def test_a_neuron_refuses_softmax():
+    with pytest.raises(ValueError, match="whole layer"):
+        Neuron([1.0], 0.0, activation="softmax")
 
 
 @pytest.mark.parametrize("Estimator", [NeuronClassifier, NeuronRegressor])

@@ -1,0 +1,382 @@
+"""Fitting a network to checked data: the runners, the validation split, warnings.
+
+:func:`fit_network` builds the network, starts or resumes its parameters, and hands
+them to a runner (mini-batch epochs, or L-BFGS on the full batch). Everything a
+fit produces goes into a local :class:`FitResult`, which the estimator publishes
+in one step: a fit that fails or is interrupted leaves the estimator untouched.
+Training works on copies of the fitted state it resumes from, made here and only
+here.
+"""
+
+import copy
+import functools
+import inspect
+import warnings
+from contextlib import closing, nullcontext
+from dataclasses import dataclass, field
+
+import numpy as np
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.model_selection import train_test_split
+from sklearn.utils import check_random_state
+from threadpoolctl import ThreadpoolController
+
+from ._compat import _check_optimize_result
+from ._lbfgs import fit_lbfgs
+from ._losses import ALIASES, LOSSES
+from ._network import Network, Workspace
+from ._optimizers import OPTIMIZERS
+from ._progress import Progress
+from ._training import (
+    BatchReader,
+    EarlyStopping,
+    LearningRate,
+    LossPlateau,
+    Plateau,
+    Run,
+    train,
+)
+
+# Below this many flops per matrix product, a second BLAS thread costs more in
+# wake-ups and spinning than it saves (measured on 2 cores: products of 4 MFLOP run
+# 1.1x faster on 2 threads and whole fits 1.25x slower; 34 MFLOP products run 1.6x
+# faster).
+_MIN_FLOPS_FOR_BLAS_THREADS = 2e7
+
+# The first sentence is scikit-learn's, which code written for its MLP may match.
+_DIVERGED = (
+    "Solver produced non-finite parameter weights. The input data may contain large "
+    "values and need to be preprocessed. Training diverged: the {what} became "
+    "non-finite, so the model was left as it was. Scale the input (for example with "
+    "StandardScaler) or lower learning_rate_init."
+)
+
+
+@dataclass
+class FitResult:
+    """A trained model, before the estimator publishes it."""
+
+    data: object  # FitData
+    network: Network
+    params: np.ndarray
+    history: list
+    n_iter: int
+    loss: float
+    samples_seen: int
+    early_stopping: bool = False
+    state: dict = field(default_factory=dict)  # what partial_fit resumes from
+
+
+def fit_network(estimator, data, resume, incremental):
+    """Train the estimator's network on ``data``; return a :class:`FitResult`.
+
+    ``resume``: continue from the fitted state (``warm_start``, ``partial_fit``).
+    """
+    network = _build_network(estimator, data, resume)
+    random_state = check_random_state(estimator.random_state)
+    if resume:
+        params = estimator._params.astype(data.X.dtype)  # a copy, trained in place
+    else:
+        params = network.init_params(
+            random_state, data.init_dtype, estimator.weight_init
+        ).astype(data.X.dtype, copy=False)
+    # A diverging fit overflows; that is caught below and reported as one clear
+    # error instead of a stream of numpy warnings.
+    with np.errstate(over="ignore", invalid="ignore"):
+        if estimator.solver == "lbfgs":
+            result = _run_lbfgs(estimator, data, network, params, resume)
+        else:
+            result = _run_stochastic(
+                estimator, data, network, params, resume, incremental, random_state
+            )
+    if not np.isfinite(result.params).all():
+        raise ValueError(_DIVERGED.format(what="weights"))
+    return result
+
+
+def _build_network(estimator, data, resume):
+    output_activation = data.target.output_activation
+    loss = ALIASES.get(estimator.loss, estimator.loss)
+    if output_activation not in LOSSES[loss].values:
+        raise ValueError(
+            f"loss={estimator.loss!r} cannot follow the model's output activation "
+            f"{output_activation!r}; fit without warm_start to change the loss."
+        )
+    network = Network(
+        data.layer_sizes,
+        data.activations,
+        output_activation,
+        estimator.leaky_relu_slope,
+    )
+    if resume and network.layer_sizes != estimator._network.layer_sizes:
+        raise ValueError(
+            f"The network has layer sizes {estimator._network.layer_sizes} but the "
+            f"new data and parameters call for {network.layer_sizes}; "
+            "warm_start and partial_fit cannot change the architecture."
+        )
+    return network
+
+
+def _history(estimator, resume):
+    return list(estimator.history_) if resume else []
+
+
+def _run_lbfgs(estimator, data, network, params, resume):
+    history = _history(estimator, resume)
+    Y = data.target.training_targets(data.Y, _label_smoothing(estimator))
+    workspace = Workspace(
+        network, params, data.X.shape[0], _loss(estimator), estimator.alpha
+    )
+    # scipy prints L-BFGS's own lines: no per-iteration lines here, only the bar.
+    progress = Progress(False, estimator.progress_bar, estimator.max_iter, "iteration")
+    callbacks = _on_epoch_end(estimator)
+    before = len(history)
+
+    def on_iteration(record):
+        progress.report(record, len(history) - before)
+        return callbacks is not None and callbacks(dict(record))
+
+    with _blas_threads(network, data.X.shape[0]), closing(progress):
+        status, result = fit_lbfgs(
+            workspace,
+            data.X,
+            Y,
+            data.sample_weight,
+            max_iter=estimator.max_iter,
+            max_fun=estimator.max_fun,
+            tol=estimator.tol,
+            history=history,
+            on_iteration=on_iteration,
+        )
+    if status == "done":
+        n_iter = _check_optimize_result("lbfgs", result, estimator.max_iter)
+        loss = float(result.fun)
+    else:
+        n_iter, loss = len(history) - before, history[-1]["loss"]
+        _warn_about_run(estimator, status, history[before:], incremental=False)
+    samples_seen = estimator.t_ if resume else 0
+    return FitResult(data, network, params, history, n_iter, loss, samples_seen)
+
+
+def _run_stochastic(estimator, data, network, params, resume, incremental, rng):
+    stopping, X, Y, sample_weight = _stopping_rule(
+        estimator, data, network, params, resume, incremental, rng
+    )
+    Y = data.target.training_targets(Y, _label_smoothing(estimator))
+    size = _batch_size(estimator, X.shape[0])
+    batches = BatchReader(X, Y, sample_weight, size, estimator.shuffle, rng)
+    optimizer, state, learning_rate = _optimizer(
+        estimator, params, resume and incremental
+    )
+    history = _history(estimator, resume)
+    max_epochs = 1 if incremental else estimator.max_iter
+    progress = Progress(bool(estimator.verbose), estimator.progress_bar, max_epochs)
+    run = Run(
+        _workspace(estimator, data, network, params, size, rng),
+        batches,
+        optimizer,
+        state,
+        learning_rate,
+        stopping,
+        history,
+        samples_seen=estimator.t_ if resume else 0,
+        progress=progress,
+        on_epoch_end=_on_epoch_end(estimator),
+    )
+    before = len(history)
+    with _blas_threads(network, size):
+        status = train(run, max_epochs)
+    early = isinstance(stopping, EarlyStopping)
+    if status == "diverged" and not (early and stopping.has_best):
+        raise ValueError(_DIVERGED.format(what="loss"))
+    if early:
+        params[...] = stopping.best_params
+    _warn_about_run(estimator, status, history[before:], incremental)
+    plateaus = dict(estimator._plateaus) if resume else {}
+    plateaus["validation" if early else "loss"] = stopping.plateau
+    return FitResult(
+        data,
+        network,
+        params,
+        history,
+        n_iter=len(history) - before,
+        loss=history[-1]["loss"],
+        samples_seen=run.samples_seen,
+        early_stopping=early,
+        state={
+            "optimizer": state,
+            "learning_rate": learning_rate,
+            "plateaus": plateaus,
+        },
+    )
+
+
+def _workspace(estimator, data, network, params, batch_size, random_state):
+    # Drawn only when needed: without dropout, the random state serves the
+    # shuffles exactly as scikit-learn's does.
+    rng = None
+    if any(data.dropout):
+        rng = np.random.default_rng(random_state.randint(2**31 - 1))
+    loss, alpha = _loss(estimator), estimator.alpha
+    return Workspace(network, params, batch_size, loss, alpha, data.dropout, rng)
+
+
+def _loss(estimator):
+    return ALIASES.get(estimator.loss, estimator.loss)
+
+
+def _label_smoothing(estimator):
+    return getattr(estimator, "label_smoothing", 0.0)
+
+
+def _plateau(estimator, kind, resume):
+    """A plateau rule at today's ``tol`` and patience, resuming the fitted count."""
+    plateau = Plateau(estimator.tol, estimator.n_iter_no_change)
+    previous = estimator._plateaus.get(kind) if resume else None
+    if previous is not None:
+        plateau.best, plateau.count = previous.best, previous.count
+    return plateau
+
+
+def _stopping_rule(estimator, data, network, params, resume, incremental, rng):
+    """The stopping rule, and the training part of ``X``, ``Y``, ``sample_weight``.
+
+    With ``early_stopping``, a share of the data is held out, in scikit-learn's
+    way, for the validation score.
+    """
+    X, Y, sample_weight = data.X, data.Y, data.sample_weight
+    if not estimator.early_stopping:
+        return LossPlateau(_plateau(estimator, "loss", resume)), X, Y, sample_weight
+    if incremental:
+        # One partial_fit call is one epoch: there is no run of epochs to stop
+        # early. scikit-learn's message, which its users may match.
+        raise ValueError(
+            "partial_fit does not support early_stopping=True: one call trains "
+            "one epoch on the data given. Set early_stopping=False."
+        )
+    fraction = estimator.validation_fraction
+    arrays = [X, Y, data.y] + ([] if sample_weight is None else [sample_weight])
+    # Split first, then check, in scikit-learn's order: data too small to
+    # stratify raises train_test_split's error, as there.
+    try:
+        split = train_test_split(
+            *arrays,
+            random_state=rng,
+            test_size=fraction,
+            stratify=data.target.stratify(Y),
+        )
+    except ValueError as error:
+        raise ValueError(
+            f"early_stopping holds out validation_fraction={fraction} of the "
+            f"{X.shape[0]} samples: {error}"
+        ) from error
+    if split[1].shape[0] < 2:
+        raise ValueError(
+            "The validation set is too small. Increase 'validation_fraction' or "
+            f"the size of your dataset: validation_fraction={fraction} of "
+            f"{X.shape[0]} samples holds {split[1].shape[0]}, and early stopping "
+            "needs at least 2."
+        )
+    X, X_val, Y, _, _, y_val = split[:6]
+    sample_weight, sw_val = split[6:] if sample_weight is not None else (None, None)
+
+    def score(params):
+        outputs = network.predict(params, X_val)
+        return data.target.score(outputs, y_val, sw_val)
+
+    plateau = _plateau(estimator, "validation", resume)
+    return EarlyStopping(plateau, score, params), X, Y, sample_weight
+
+
+def _optimizer(estimator, params, resume):
+    """The optimizer, its state and the learning rate for this call.
+
+    ``partial_fit`` resumes (``resume``) from copies of the previous call's state;
+    ``fit`` starts afresh, as scikit-learn does.
+    """
+    optimizer = OPTIMIZERS[estimator.solver]
+    names = inspect.signature(optimizer).parameters
+    optimizer = optimizer(**{name: getattr(estimator, name) for name in names})
+    if resume and estimator._optimizer_state is not None:
+        state = copy.deepcopy(estimator._optimizer_state)
+        return optimizer, state, copy.copy(estimator._learning_rate)
+    schedule = estimator.learning_rate if estimator.solver == "sgd" else "constant"
+    rate = LearningRate(estimator.learning_rate_init, schedule, estimator.power_t)
+    return optimizer, optimizer.init(params), rate
+
+
+def _batch_size(estimator, n_samples):
+    if estimator.batch_size == "auto":
+        return min(200, n_samples)
+    if estimator.batch_size > n_samples:
+        warnings.warn(
+            f"batch_size={estimator.batch_size} is larger than the {n_samples} "
+            "training samples; it is clipped to that.",
+            UserWarning,
+            stacklevel=7,
+        )
+    return min(estimator.batch_size, n_samples)
+
+
+def _on_epoch_end(estimator):
+    """The user's callbacks as one function of the epoch record, or None."""
+    callbacks = list(estimator.callbacks or [])
+    for callback in callbacks:
+        if not callable(callback):
+            raise TypeError(
+                "callbacks must be callables taking (estimator, record), got "
+                f"{callback!r}."
+            )
+    if not callbacks:
+        return None
+    # Every callback sees every epoch; any of them may ask to stop.
+    return lambda record: any([callback(estimator, record) for callback in callbacks])
+
+
+@functools.cache
+def _threadpools():
+    # Scanning the loaded libraries costs milliseconds, more than a small fit: do
+    # it once, at the first fit, when numpy's and scipy's BLAS are both loaded.
+    return ThreadpoolController()
+
+
+def _blas_threads(network, n_rows):
+    """One BLAS thread while training a network whose products are small."""
+    largest = 2 * n_rows * max(fan_in * fan_out for fan_in, fan_out in network.shapes)
+    if largest < _MIN_FLOPS_FOR_BLAS_THREADS:
+        return _threadpools().limit(limits=1, user_api="blas")
+    return nullcontext()
+
+
+def _warn_about_run(estimator, status, records, incremental):
+    """Warn about a run that did not end as it should have."""
+    lbfgs = estimator.solver == "lbfgs"
+    unit = "iteration" if lbfgs else "epoch"
+    kept = "the best epoch" if estimator.early_stopping else f"the last {unit}"
+    if status == "interrupted":
+        message = (
+            f"Training interrupted by the user after {len(records)} {unit}s: the "
+            f"model keeps the weights of {kept}. It is fitted and predicts."
+        )
+        warnings.warn(message, UserWarning, stacklevel=7)
+    elif status == "diverged":
+        message = (
+            f"Training diverged at epoch {records[-1]['epoch']}: its loss is not "
+            f"finite. The model keeps the weights of {kept}. Scale the input "
+            "or lower learning_rate_init."
+        )
+        warnings.warn(message, ConvergenceWarning, stacklevel=7)
+    elif status == "max_iter" and not incremental:
+        message = (
+            f"Stochastic Optimizer: Maximum iterations ({estimator.max_iter}) "
+            "reached and the optimization hasn't converged yet."
+        )
+        warnings.warn(message, ConvergenceWarning, stacklevel=7)
+    rose = len(records) > 1 and records[-1]["loss"] > records[0]["loss"]
+    if rose and not lbfgs:  # L-BFGS has no learning rate to blame
+        message = (
+            f"The training loss rose from {records[0]['loss']:.6g} after the "
+            f"first epoch to {records[-1]['loss']:.6g} after the last: the "
+            "learning rate is probably too high. Lower learning_rate_init."
+        )
+        warnings.warn(message, ConvergenceWarning, stacklevel=7)

@@ -1,0 +1,232 @@
+"""What each task makes of its targets: one small object per task.
+
+A target object is fitted on the first pass of a fit (the classes, for a
+classifier) and kept with the model; later passes (``warm_start``, ``partial_fit``)
+check new targets against it. It turns targets into the 2-D array the network
+trains on, network outputs back into predictions, and scores them for early
+stopping. Parameters a user may change between calls (``class_weight``,
+``label_smoothing``) are passed in, never stored.
+"""
+
+import numpy as np
+from sklearn.metrics import accuracy_score, r2_score
+from sklearn.preprocessing import LabelBinarizer
+from sklearn.utils.class_weight import compute_sample_weight
+from sklearn.utils.multiclass import type_of_target, unique_labels
+from sklearn.utils.validation import column_or_1d
+
+from ._losses import smooth_labels
+
+
+def _as_1d(y):
+    return column_or_1d(y, warn=True) if y.ndim == 2 and y.shape[1] == 1 else y
+
+
+class ClassificationTarget:
+    """Class labels as a softmax over one-hot rows, or a logistic unit per output.
+
+    Attributes
+    ----------
+    binarizer : LabelBinarizer
+        The encoding of the classes, fitted on the first pass.
+    """
+
+    def fit(self, y, classes=None, incremental=False):
+        """Learn the classes from validated labels ``y``, or from ``classes``.
+
+        Parameters
+        ----------
+        y : ndarray
+            The labels of the first pass, checked by :meth:`validate`.
+        classes : array-like or None, default=None
+            Every class of every ``partial_fit`` call, given on the first one.
+        incremental : bool, default=False
+            Whether this is ``partial_fit``'s first call, which needs ``classes``.
+        """
+        if incremental and classes is None:
+            # scikit-learn's message, which its users may match.
+            raise ValueError("classes must be passed on the first call to partial_fit.")
+        # A single class trains too, as in scikit-learn: it is always predicted.
+        multilabel = type_of_target(y).startswith("multilabel")
+        self.binarizer = LabelBinarizer().fit(
+            y if classes is None or multilabel else classes
+        )
+        if classes is not None:
+            self._check_known(y)
+        return self
+
+    @property
+    def classes(self):
+        return self.binarizer.classes_
+
+    @property
+    def y_type(self):
+        """scikit-learn's type of target: "binary", "multiclass", "multilabel-..."."""
+        return self.binarizer.y_type_
+
+    @property
+    def output_activation(self):
+        return "softmax" if self.y_type == "multiclass" else "logistic"
+
+    def validate(self, y):
+        """``y`` as a 1-D column where it is one, labels numpy can sort together."""
+        y = _as_1d(y)
+        if y.dtype == object:
+            _check_object_labels(y)
+        return y
+
+    def check(self, y, warm_start, classes=None):
+        """``y`` of a later pass, refused if it brings classes the model lacks.
+
+        The messages start with scikit-learn's, which its users may match.
+        """
+        if classes is not None and not np.array_equal(
+            self.classes, unique_labels(classes)
+        ):
+            raise ValueError(
+                f"`classes={classes!r}` is not the same as on last call to "
+                f"partial_fit, was: {self.classes!r}"
+            )
+        y = self.validate(y)
+        if warm_start:
+            if set(unique_labels(y)) != set(self.classes):
+                raise ValueError(
+                    "warm_start can only be used where `y` has the same classes as "
+                    f"in the previous call to fit. Previously got {self.classes}, "
+                    f"`y` has {unique_labels(y)}"
+                )
+        else:
+            self._check_known(y)
+        return y
+
+    def _check_known(self, y):
+        classes = unique_labels(y)
+        if len(np.setdiff1d(classes, self.classes)):
+            raise ValueError(
+                "`y` has classes not in `self.classes_`. `self.classes_` has "
+                f"{self.classes}. 'y' has {classes}."
+            )
+
+    def encode(self, y):
+        return self.binarizer.transform(y)
+
+    def weigh(self, y, sample_weight, class_weight, incremental):
+        """Sample weights times class weights, or None for no weights at all."""
+        if class_weight is None:
+            return sample_weight
+        if incremental and class_weight == "balanced":
+            raise ValueError(
+                "class_weight='balanced' is not available with partial_fit: a batch "
+                "does not tell the class frequencies of the whole data. Pass a dict "
+                "of class weights computed on all of it instead."
+            )
+        weights = compute_sample_weight(class_weight, y)
+        return weights if sample_weight is None else sample_weight * weights
+
+    def training_targets(self, Y, label_smoothing):
+        """The targets the loss sees: ``Y``, smoothed toward uniform if asked."""
+        if not label_smoothing:
+            return Y
+        n_classes = Y.shape[1] if self.y_type == "multiclass" else 2
+        return smooth_labels(Y, label_smoothing, n_classes)
+
+    def stratify(self, Y):
+        """Stratify the validation split of single-output (binary) targets.
+
+        As scikit-learn's MLP does, on the binarized targets, so that the same seed
+        holds out the same samples: multi-class and multilabel targets have several
+        output columns and are split at random.
+        """
+        return Y.astype(bool) if Y.shape[1] == 1 else None
+
+    def decode(self, outputs):
+        """Labels from network outputs, as ``LabelBinarizer.inverse_transform``."""
+        if self.y_type == "multiclass":
+            return self.classes[outputs.argmax(axis=1)]
+        if self.y_type == "binary":
+            # min: with a single class, that class is all there is to predict.
+            index = (outputs[:, 0] > 0.5).astype(np.intp)
+            return self.classes[np.minimum(index, len(self.classes) - 1)]
+        return self.binarizer.inverse_transform(outputs)
+
+    def score(self, outputs, y, sample_weight):
+        """Accuracy of the outputs, the validation score of early stopping."""
+        return accuracy_score(y, self.decode(outputs), sample_weight=sample_weight)
+
+
+class RegressionTarget:
+    """Real-valued targets, one network output per target column.
+
+    Parameters
+    ----------
+    loss : str
+        The loss, which fixes the output activation and the domain of ``y``.
+    """
+
+    OUTPUT_ACTIVATIONS = {"squared_error": "identity", "poisson": "exp"}
+
+    def __init__(self, loss):
+        self.loss = loss
+
+    def fit(self, y, classes=None, incremental=False):
+        """Nothing to learn from real-valued targets."""
+        return self
+
+    @property
+    def output_activation(self):
+        return self.OUTPUT_ACTIVATIONS[self.loss]
+
+    def validate(self, y):
+        """``y`` as a 1-D column where it is one; numeric, finite, in the domain."""
+        y = _as_1d(y)
+        if y.dtype.kind not in "biuf":
+            raise ValueError(
+                f"NeuronRegressor needs numeric targets, but y has dtype {y.dtype}. "
+                "For class labels, use NeuronClassifier."
+            )
+        if not np.isfinite(y).all():  # None in an object y arrives here as NaN
+            raise ValueError("Input y contains NaN, inf or None.")
+        if self.loss == "poisson" and np.any(y < 0):
+            raise ValueError(
+                "Some value(s) of y are negative, which the Poisson loss does not "
+                "allow: it models counts or rates, y >= 0."
+            )
+        return y
+
+    def check(self, y, warm_start, classes=None):
+        return self.validate(y)
+
+    def encode(self, y):
+        return y.reshape(len(y), -1)
+
+    def weigh(self, y, sample_weight, class_weight, incremental):
+        return sample_weight
+
+    def training_targets(self, Y, label_smoothing):
+        return Y
+
+    def stratify(self, Y):
+        return None
+
+    def decode(self, outputs):
+        return outputs.ravel() if outputs.shape[1] == 1 else outputs
+
+    def score(self, outputs, y, sample_weight):
+        """R² of the outputs, the validation score of early stopping."""
+        if not np.isfinite(outputs).all():
+            return np.nan  # as scikit-learn's MLP scores a diverged model
+        return r2_score(y, outputs.reshape(y.shape), sample_weight=sample_weight)
+
+
+def _check_object_labels(y):
+    """Refuse labels numpy cannot sort together: None, or strings mixed with others."""
+    labels = y.ravel()
+    if any(label is None for label in labels):
+        raise ValueError("Input y contains None: every sample needs a label.")
+    n_strings = sum(isinstance(label, str) for label in labels)
+    if 0 < n_strings < len(labels):
+        kinds = sorted({type(label).__name__ for label in labels})
+        raise ValueError(
+            "Mix of label input types (string and number): y holds labels of types "
+            f"{', '.join(kinds)}. Give all labels as strings, or all as numbers."
+        )
