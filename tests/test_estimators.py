@@ -24,10 +24,10 @@ def diabetes():
     return StandardScaler().fit_transform(X), (y - y.mean()) / y.std()
 
 
-def _fit_quietly(estimator, X, y):
+def _fit_quietly(estimator, X, y, **fit_params):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
-        return estimator.fit(X, y)
+        return estimator.fit(X, y, **fit_params)
 
 
 # Same seed, same settings: skneuron draws the same initial weights and the same
@@ -520,3 +520,178 @@ def test_lbfgs_on_float32_input_equals_scikit_learn_s():
     # scikit-learn computes the loss in float64 there too, but rounds its gradient
     # to float32 buffers: the two runs agree to that rounding, not to the last digit.
     assert ours.loss_ == pytest.approx(theirs.loss_, rel=5e-3)
+
+
+def test_best_loss_after_early_stopping_then_partial_fit_is_the_best_training_loss():
+    """Issue 17, bug 1: best_loss_ is read from the loss history. After an
+    early-stopping fit, partial_fit without it must not report the validation
+    accuracy negated (-0.9) as the best loss."""
+    X, y = load_iris(return_X_y=True)
+    X = StandardScaler().fit_transform(X)
+    clf = _fit_quietly(
+        NeuronClassifier(early_stopping=True, max_iter=5, random_state=0), X, y
+    )
+    assert clf.best_loss_ is None
+    clf.set_params(early_stopping=False).partial_fit(X, y)
+    assert clf.best_validation_score_ is None and clf.validation_scores_ is None
+    assert clf.best_loss_ == min(clf.loss_curve_) > 0
+
+
+@pytest.mark.parametrize("incremental", [False, True])
+def test_best_loss_is_the_smallest_training_loss_without_early_stopping(incremental):
+    """best_loss_ is min(loss_curve_), also across partial_fit calls (as in
+    scikit-learn, whose best loss carries over)."""
+    X, y = load_iris(return_X_y=True)
+    X = StandardScaler().fit_transform(X)
+    clf = _fit_quietly(NeuronClassifier(max_iter=5, random_state=0), X, y)
+    if incremental:
+        for _ in range(3):
+            clf.partial_fit(X, y)
+    assert clf.best_loss_ == min(clf.loss_curve_) > 0
+
+
+def test_a_zero_validation_fraction_with_early_stopping_names_the_parameter():
+    """Issue 17, bug 3: the error names validation_fraction and keeps scikit-learn's
+    train_test_split text, which code written for its MLP may match."""
+    X, y = load_iris(return_X_y=True)
+    clf = NeuronClassifier(early_stopping=True, validation_fraction=0.0, max_iter=5)
+    with pytest.raises(ValueError, match="test_size=0.0 should be") as error:
+        clf.fit(X, y)
+    assert "validation_fraction" in str(error.value)
+    assert not hasattr(clf, "coefs_")
+
+
+def _regression_problem(n=400, seed=0):
+    rng = np.random.RandomState(seed)
+    X = rng.randn(n, 5)
+    return X, X @ [1.0, -2.0, 0.5, 0.0, 1.5] + 0.1 * rng.randn(n)
+
+
+def test_dropout_regressor_is_reproducible_differs_and_predicts_without_dropout():
+    """NeuronRegressor(dropout=...): the same seed gives the same fit, another than
+    without dropout; predicting is the plain forward pass, the same every call."""
+    X, y = _regression_problem()
+    settings = {"hidden_layer_sizes": (20, 10), "max_iter": 5, "random_state": 0}
+    plain = _fit_quietly(NeuronRegressor(**settings), X, y)
+    dropped = _fit_quietly(NeuronRegressor(dropout=(0.3, 0.1), **settings), X, y)
+    again = _fit_quietly(NeuronRegressor(dropout=(0.3, 0.1), **settings), X, y)
+    for a, b, c in zip(dropped.coefs_, again.coefs_, plain.coefs_):
+        np.testing.assert_array_equal(a, b)
+        assert np.abs(a - c).max() > 1e-3
+    A = X
+    for W, b in zip(dropped.coefs_[:-1], dropped.intercepts_[:-1]):
+        A = np.maximum(A @ W + b, 0)
+    expected = (A @ dropped.coefs_[-1] + dropped.intercepts_[-1]).ravel()
+    first = dropped.predict(X)
+    np.testing.assert_allclose(first, expected, rtol=1e-10, atol=1e-12)
+    np.testing.assert_array_equal(dropped.predict(X), first)
+
+
+def test_dropout_masks_are_drawn_afresh_for_every_batch():
+    """With one row per batch, a dropped unit gets no gradient: one step on one row
+    moves the incoming weights of some units only. Over an epoch of 40 such
+    batches, every unit has moved, which a mask drawn once would not allow (tanh:
+    no unit is dead for another reason)."""
+    X, y = _regression_problem(n=40)
+    settings = {"hidden_layer_sizes": (8,), "activation": "tanh", "max_iter": 1}
+    settings.update(batch_size=1, alpha=0.0, random_state=0)
+    # Adam moves each weight by about the learning rate: 1e-300 leaves the start.
+    start = _fit_quietly(NeuronRegressor(learning_rate_init=1e-300, **settings), X, y)
+    one_row = _fit_quietly(NeuronRegressor(dropout=0.5, **settings), X[:1], y[:1])
+    moved = (one_row.coefs_[0] != start.coefs_[0]).any(axis=0)
+    assert 0 < moved.sum() < 8
+    epoch = _fit_quietly(NeuronRegressor(dropout=0.5, **settings), X, y)
+    assert (epoch.coefs_[0] != start.coefs_[0]).any(axis=0).all()
+
+
+def test_dropout_regressor_learns_a_simple_problem():
+    """Dropout regularizes, it does not prevent learning: R^2 on held-out data of a
+    near-linear problem stays high."""
+    X, y = _regression_problem(n=600)
+    reg = _fit_quietly(
+        NeuronRegressor(
+            hidden_layer_sizes=(32,),
+            dropout=0.2,
+            learning_rate_init=0.01,
+            max_iter=60,
+            random_state=0,
+        ),
+        X[:400],
+        y[:400],
+    )
+    assert reg.score(X[400:], y[400:]) > 0.98
+
+
+def _assert_same_weights(a, b):
+    for got, want in zip(a.coefs_ + a.intercepts_, b.coefs_ + b.intercepts_):
+        np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-15)
+
+
+@pytest.mark.parametrize("Estimator", [NeuronClassifier, NeuronRegressor])
+def test_early_stopping_keeps_the_weights_of_the_best_epoch(digits, Estimator):
+    """The fitted weights are those of the epoch with the best validation score,
+    not the last one: a fit stopped by max_iter at that epoch, whose last epoch is
+    the best, has the same weights (training is deterministic for a seed)."""
+    X, y = digits
+    if Estimator is NeuronRegressor:
+        y = (y - y.mean()) / y.std()
+    settings = dict(early_stopping=True, n_iter_no_change=3, tol=0, random_state=0)
+    est = _fit_quietly(Estimator(max_iter=40, **settings), X, y)
+    best_epoch = int(np.argmax(est.validation_scores_)) + 1
+    assert best_epoch < est.n_iter_  # later epochs did worse: the check has teeth
+    assert est.best_validation_score_ == est.validation_scores_[best_epoch - 1]
+    up_to_best = _fit_quietly(Estimator(max_iter=best_epoch, **settings), X, y)
+    assert up_to_best.validation_scores_ == est.validation_scores_[:best_epoch]
+    _assert_same_weights(est, up_to_best)
+
+
+def _validation_split(X, y, sample_weight, n_params, seed, fraction, stratify):
+    """scikit-learn's MLP split: the initial weights are drawn first, from the same
+    random state, then train_test_split holds out ``fraction`` of the rows."""
+    from sklearn.model_selection import train_test_split
+
+    random_state = np.random.RandomState(seed)
+    random_state.uniform(size=n_params)  # the draws of the initial weights
+    return train_test_split(
+        X,
+        y,
+        sample_weight,
+        random_state=random_state,
+        test_size=fraction,
+        stratify=y if stratify else None,
+    )
+
+
+@pytest.mark.parametrize("binary", [False, True])
+def test_sample_weight_reaches_the_validation_score(binary):
+    """With sample_weight, early stopping scores the held-out rows by weighted
+    accuracy: the best validation score is accuracy_score(..., sample_weight=...)
+    of the kept model (the best epoch's) on those rows, and differs from the
+    unweighted one.
+    Binary targets are stratified, as in scikit-learn."""
+    from sklearn.metrics import accuracy_score
+
+    X, y = load_iris(return_X_y=True)
+    if binary:
+        y = (y == 2).astype(int)
+    X = StandardScaler().fit_transform(X)
+    weight = np.random.RandomState(0).uniform(0.2, 5.0, len(y))
+    clf = NeuronClassifier(
+        hidden_layer_sizes=(5,),
+        early_stopping=True,
+        validation_fraction=0.3,
+        learning_rate_init=0.01,
+        max_iter=30,
+        random_state=1,
+    )
+    clf = _fit_quietly(clf, X, y, sample_weight=weight)
+    # The kept model is that of the best epoch, not the last.
+    assert np.argmax(clf.validation_scores_) + 1 < clf.n_iter_
+    n_params = sum(W.size + b.size for W, b in zip(clf.coefs_, clf.intercepts_))
+    _, X_val, _, y_val, _, w_val = _validation_split(
+        X, y, weight, n_params, 1, 0.3, binary
+    )
+    predicted = clf.predict(X_val)
+    weighted = accuracy_score(y_val, predicted, sample_weight=w_val)
+    assert clf.best_validation_score_ == pytest.approx(weighted, rel=1e-12)
+    assert weighted != pytest.approx(accuracy_score(y_val, predicted), rel=1e-3)

@@ -102,3 +102,31 @@ def test_hidden_activations_take_what_predict_takes(fitted):
         np.testing.assert_allclose(
             clf.hidden_activations(other, layer=1), expected, rtol=1e-5, atol=1e-6
         )
+
+
+def test_neurons_use_the_model_s_leaky_relu_slope():
+    """Issue 17, bug 2: a neuron of a leaky_relu network with leaky_relu_slope=0.5
+    computes what the network computes (hidden_activations and a numpy formula),
+    on inputs whose pre-activations are negative, where the slope matters."""
+    X, y = load_iris(return_X_y=True)
+    X = StandardScaler().fit_transform(X)
+    clf = NeuronClassifier(
+        hidden_layer_sizes=(5,),
+        activation="leaky_relu",
+        leaky_relu_slope=0.5,
+        max_iter=5,
+        random_state=0,
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        clf.fit(X, y)
+    X = 3 * X  # wider inputs: larger negative pre-activations
+    Z = X @ clf.coefs_[0] + clf.intercepts_[0]
+    assert (Z < 0).any(axis=0).all() and Z.min() < -1  # where the slope matters
+    expected = np.where(Z > 0, Z, 0.5 * Z)
+    hidden = clf.hidden_activations(X)[0]
+    np.testing.assert_allclose(hidden, expected, rtol=1e-6, atol=1e-12)
+    for index in range(5):
+        np.testing.assert_allclose(
+            clf.neuron(1, index).forward(X), expected[:, index], rtol=1e-6, atol=1e-12
+        )

@@ -104,3 +104,91 @@ def test_any_true_verbose_prints_scikit_learn_s_lines(verbose, capsys):
         ours = capsys.readouterr().out
     assert "Setting learning rate to" in theirs and "Stopping." in theirs
     assert ours == theirs
+
+
+def test_lbfgs_calls_the_callback_once_per_iteration_with_its_record():
+    """L-BFGS honours callbacks as the stochastic solvers do: one call per
+    iteration, with that iteration's record (epoch number, loss)."""
+    callback = StopAfter(10**9)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        clf = NeuronClassifier(solver="lbfgs", callbacks=[callback], max_iter=8)
+        clf.fit(X, y)
+    assert clf.n_iter_ == 8
+    assert [r["epoch"] for r in callback.records] == list(range(1, 9))
+    assert [r["loss"] for r in callback.records] == clf.loss_curve_
+
+
+def test_a_callback_can_stop_lbfgs():
+    """Returning True stops L-BFGS after that iteration, without a convergence
+    warning, with the weights of that iteration: those of max_iter=4."""
+    callback = StopAfter(4)
+    settings = {"solver": "lbfgs", "random_state": 0}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", ConvergenceWarning)  # stopping is no failure
+        stopped = NeuronClassifier(callbacks=[callback], max_iter=50, **settings)
+        stopped.fit(X, y)
+    assert stopped.n_iter_ == 4 and len(stopped.loss_curve_) == 4
+    assert len(callback.records) == 4
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        four = NeuronClassifier(max_iter=4, **settings).fit(X, y)
+    for a, b in zip(
+        stopped.coefs_ + stopped.intercepts_, four.coefs_ + four.intercepts_
+    ):
+        np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-12)
+
+
+def test_progress_bar_advances_per_lbfgs_iteration(capsys):
+    """progress_bar=True draws a bar for L-BFGS too, one step per iteration."""
+    pytest.importorskip("tqdm", reason="tqdm is in the test extra")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        clf = NeuronClassifier(solver="lbfgs", progress_bar=True, max_iter=5)
+        clf.fit(X, y)
+    out, err = capsys.readouterr()
+    assert clf.n_iter_ == 5
+    assert "5/5" in err
+    assert out == ""  # verbose=False: no lines
+
+
+def _blas_threads_now():
+    from threadpoolctl import threadpool_info
+
+    return [i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas"]
+
+
+@pytest.mark.parametrize(
+    "n_features, n_hidden, limited",
+    [
+        (4, 10, True),  # 2 * 150 rows * 4 * 10 = 12 kFLOP per product
+        (100, 1000, False),  # 2 * 200 rows * 100 * 1000 = 40 MFLOP per product
+    ],
+)
+def test_small_networks_train_on_one_blas_thread(n_features, n_hidden, limited):
+    """Training a network whose products are small (under 2e7 flops) runs BLAS on
+    one thread, larger ones on all the threads allowed; restored after the fit.
+    Read from inside the fit by a callback, so no timing is involved."""
+    from threadpoolctl import threadpool_limits
+
+    if not _blas_threads_now():
+        pytest.skip("threadpoolctl finds no BLAS library")
+    rng = np.random.RandomState(0)
+    Xb = rng.randn(200, n_features)
+    yb = (Xb[:, 0] > 0).astype(int)
+    seen = []
+    clf = NeuronClassifier(
+        hidden_layer_sizes=(n_hidden,),
+        max_iter=1,
+        callbacks=[lambda est, record: seen.append(_blas_threads_now())],
+    )
+    with threadpool_limits(limits=2, user_api="blas"):
+        outside = _blas_threads_now()
+        if max(outside) < 2:
+            pytest.skip("BLAS cannot run 2 threads here")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            clf.fit(Xb, yb)
+        assert _blas_threads_now() == outside  # restored
+    assert len(seen) == 1
+    assert seen[0] == ([1] * len(outside) if limited else outside)

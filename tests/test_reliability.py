@@ -231,3 +231,21 @@ def test_memory_of_predict_is_bounded_and_fit_copies_x_once():
     # One float32 copy of X (16 MB) and the encoded targets fit under X's own
     # size; a second copy of X would not.
     assert fit_peak < X_big.nbytes
+
+
+def test_interrupt_with_early_stopping_keeps_the_weights_of_the_best_epoch():
+    """An interrupted early-stopping fit keeps the best epoch's weights: those of
+    a fit stopped by max_iter at that epoch (training is deterministic)."""
+    settings = dict(early_stopping=True, random_state=0, learning_rate_init=0.03)
+    with pytest.warns(UserWarning, match="keeps the weights of the best epoch"):
+        clf = NeuronClassifier(callbacks=[_interrupt_at(8)], max_iter=50, **settings)
+        clf.fit(X, y)
+    best_epoch = int(np.argmax(clf.validation_scores_)) + 1
+    assert best_epoch < clf.n_iter_ == 8  # the check has teeth
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        up_to_best = NeuronClassifier(max_iter=best_epoch, **settings).fit(X, y)
+    for a, b in zip(
+        clf.coefs_ + clf.intercepts_, up_to_best.coefs_ + up_to_best.intercepts_
+    ):
+        np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-15)

@@ -1,16 +1,23 @@
 """TabularClassifier and TabularRegressor: data frames in, the recipe's choices."""
 
 import pickle
+import warnings
 
 import numpy as np
 import pandas as pd
 import pytest
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import GridSearchCV, cross_val_score
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 import skneuron
-from skneuron import NeuronClassifier, TabularClassifier, TabularRegressor
-from skneuron._tabular import smooth_clip
+from skneuron import (
+    NeuronClassifier,
+    NeuronRegressor,
+    TabularClassifier,
+    TabularRegressor,
+)
+from skneuron._tabular import _NETWORK_PARAMS, smooth_clip
 
 
 @parametrize_with_checks([TabularClassifier(), TabularRegressor()])
@@ -147,3 +154,48 @@ def test_docstring_describes_every_parameter(Estimator):
 
     for name in inspect.signature(Estimator).parameters:
         assert f"\n    {name}" in Estimator.__doc__ or f", {name}" in Estimator.__doc__
+
+
+# A non-default value for every setting the Tabular* estimators hand to the network.
+_NON_DEFAULT = {
+    "hidden_layer_sizes": (7,),
+    "activation": "tanh",
+    "solver": "sgd",
+    "alpha": 0.01,
+    "batch_size": 32,
+    "learning_rate_init": 0.01,
+    "max_iter": 3,
+    "tol": 1e-3,
+    "n_iter_no_change": 5,
+    "validation_fraction": 0.2,
+    "dropout": 0.1,
+    "random_state": 3,
+    "verbose": True,
+    "early_stopping": True,
+    "class_weight": "balanced",
+    "label_smoothing": 0.05,
+}
+
+
+@pytest.mark.parametrize("Estimator", [TabularClassifier, TabularRegressor])
+def test_every_network_setting_reaches_the_network(Estimator, capsys):
+    """Each parameter the recipe shares with the network (every one of
+    _NETWORK_PARAMS, early_stopping, and class_weight and label_smoothing for the
+    classifier) arrives in network_ with the value given, not a default."""
+    network_class = {
+        TabularClassifier: NeuronClassifier,
+        TabularRegressor: NeuronRegressor,
+    }[Estimator]
+    shared = set(Estimator().get_params()) & set(network_class().get_params())
+    assert set(_NETWORK_PARAMS) | {"early_stopping"} <= shared
+    assert shared <= set(_NON_DEFAULT), "add the new setting to _NON_DEFAULT"
+    settings = {name: _NON_DEFAULT[name] for name in shared}
+    for name, value in settings.items():  # each value tells a default apart
+        assert value != Estimator().get_params()[name], name
+        assert value != network_class().get_params()[name], name
+    X, y = _frame()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        est = Estimator(**settings).fit(X, y)
+    got = est.network_.get_params()
+    assert {name: got[name] for name in settings} == settings
