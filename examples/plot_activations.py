@@ -13,9 +13,11 @@ network on the digits data set once per activation.
 # The functions and their derivatives
 # -----------------------------------
 # ``skneuron._activations.ACTIVATIONS`` is the registry the network itself runs:
-# each entry has a ``forward(Z, A)`` that writes :math:`f(Z)` into ``A`` and a
-# ``derivative(Z, A, dA)`` that multiplies ``dA`` by :math:`f'(Z)`, both in place
-# (the derivative may use ``Z`` and ``A`` as scratch space, hence the copies).
+# one record per activation, with a ``forward(Z, A)`` that writes :math:`f(Z)`
+# into ``A`` and a ``derivative(Z, A, dA)`` that multiplies ``dA`` by
+# :math:`f'(Z)`, both in place (the derivative may use ``Z`` and ``A`` as scratch
+# space, hence the copies), and ``roles``, the layers it may stand in. The nine
+# a hidden layer may use are drawn here.
 # It is internal; the public way to evaluate one activation is a
 # :class:`skneuron.Neuron` with weight 1 and bias 0, which this cell checks
 # against the registry.
@@ -32,6 +34,7 @@ from sklearn.preprocessing import StandardScaler
 from skneuron import Neuron, NeuronClassifier
 from skneuron._activations import ACTIVATIONS
 
+HIDDEN = [name for name, record in ACTIVATIONS.items() if "hidden" in record.roles]
 z = np.linspace(-4, 4, 801)
 
 
@@ -48,7 +51,7 @@ def evaluate(name, z):
 
 
 fig, axes = plt.subplots(3, 3, figsize=(9, 8), sharex=True, sharey=True)
-for name, ax in zip(ACTIVATIONS, axes.ravel()):
+for name, ax in zip(HIDDEN, axes.ravel()):
     f, df = evaluate(name, z)
     neuron = Neuron(weights=[1.0], bias=0.0, activation=name)
     np.testing.assert_allclose(neuron.forward(z[:, np.newaxis]), f, atol=1e-12)
@@ -96,7 +99,7 @@ budgets = {"30 epochs": 30, "until converged": 200}
 seeds = range(3)
 accuracy = {budget: {} for budget in budgets}
 for budget, max_iter in budgets.items():
-    for name in ACTIVATIONS:
+    for name in HIDDEN:
         scores = []
         for seed in seeds:
             model = make_pipeline(
@@ -115,7 +118,7 @@ for budget, max_iter in budgets.items():
         accuracy[budget][name] = np.array(scores)
 
 print(f"{'activation':<11}" + "".join(f"{budget:>23}" for budget in budgets))
-for name in ACTIVATIONS:
+for name in HIDDEN:
     cells = [accuracy[budget][name] for budget in budgets]
     print(f"{name:<11}" + "".join(f"{c.mean():>15.4f} ± {c.std():.3f}" for c in cells))
 
@@ -132,7 +135,7 @@ for name in ACTIVATIONS:
 # activation ends above ``identity``, all of them within about a point of
 # each other. On a small, easy data set the choice of activation matters far
 # more for the speed of training than for the final accuracy.
-names = list(ACTIVATIONS)
+names = HIDDEN
 x = np.arange(len(names))
 width = 0.4
 fig, ax = plt.subplots(figsize=(9, 4), layout="constrained")

@@ -8,34 +8,23 @@ Training works on copies of the fitted state it resumes from, made here and only
 here.
 """
 
-import copy
 import functools
-import inspect
 import warnings
 from contextlib import closing, nullcontext
 from dataclasses import dataclass, field
 
 import numpy as np
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
 from threadpoolctl import ThreadpoolController
 
 from ._compat import _check_optimize_result
 from ._lbfgs import fit_lbfgs
-from ._losses import ALIASES, LOSSES
+from ._losses import LOSSES, canonical_loss
 from ._network import Network, Workspace
-from ._optimizers import OPTIMIZERS
 from ._progress import Progress
-from ._training import (
-    BatchReader,
-    EarlyStopping,
-    LearningRate,
-    LossPlateau,
-    Plateau,
-    Run,
-    train,
-)
+from ._stochastic import batch_size, optimizer_and_rate, stopping_rule, workspace
+from ._training import BatchReader, EarlyStopping, Run, train
 
 # Below this many flops per matrix product, a second BLAS thread costs more in
 # wake-ups and spinning than it saves (measured on 2 cores: products of 4 MFLOP run
@@ -96,8 +85,7 @@ def fit_network(estimator, data, resume, incremental):
 
 def _build_network(estimator, data, resume):
     output_activation = data.target.output_activation
-    loss = ALIASES.get(estimator.loss, estimator.loss)
-    if output_activation not in LOSSES[loss].values:
+    if output_activation not in LOSSES[canonical_loss(estimator.loss)].values:
         raise ValueError(
             f"loss={estimator.loss!r} cannot follow the model's output activation "
             f"{output_activation!r}; fit without warm_start to change the loss."
@@ -123,9 +111,13 @@ def _history(estimator, resume):
 
 def _run_lbfgs(estimator, data, network, params, resume):
     history = _history(estimator, resume)
-    Y = data.target.training_targets(data.Y, _label_smoothing(estimator))
+    Y = data.target.training_targets(data.Y, getattr(estimator, "label_smoothing", 0.0))
     workspace = Workspace(
-        network, params, data.X.shape[0], _loss(estimator), estimator.alpha
+        network,
+        params,
+        data.X.shape[0],
+        canonical_loss(estimator.loss),
+        estimator.alpha,
     )
     # scipy prints L-BFGS's own lines: no per-iteration lines here, only the bar.
     progress = Progress(False, estimator.progress_bar, estimator.max_iter, "iteration")
@@ -159,20 +151,20 @@ def _run_lbfgs(estimator, data, network, params, resume):
 
 
 def _run_stochastic(estimator, data, network, params, resume, incremental, rng):
-    stopping, X, Y, sample_weight = _stopping_rule(
+    stopping, X, Y, sample_weight = stopping_rule(
         estimator, data, network, params, resume, incremental, rng
     )
-    Y = data.target.training_targets(Y, _label_smoothing(estimator))
-    size = _batch_size(estimator, X.shape[0])
+    Y = data.target.training_targets(Y, getattr(estimator, "label_smoothing", 0.0))
+    size = batch_size(estimator, X.shape[0])
     batches = BatchReader(X, Y, sample_weight, size, estimator.shuffle, rng)
-    optimizer, state, learning_rate = _optimizer(
+    optimizer, state, learning_rate = optimizer_and_rate(
         estimator, params, resume and incremental
     )
     history = _history(estimator, resume)
     max_epochs = 1 if incremental else estimator.max_iter
     progress = Progress(bool(estimator.verbose), estimator.progress_bar, max_epochs)
     run = Run(
-        _workspace(estimator, data, network, params, size, rng),
+        workspace(estimator, data, network, params, size, rng),
         batches,
         optimizer,
         state,
@@ -209,113 +201,6 @@ def _run_stochastic(estimator, data, network, params, resume, incremental, rng):
             "plateaus": plateaus,
         },
     )
-
-
-def _workspace(estimator, data, network, params, batch_size, random_state):
-    # Drawn only when needed: without dropout, the random state serves the
-    # shuffles exactly as scikit-learn's does.
-    rng = None
-    if any(data.dropout):
-        rng = np.random.default_rng(random_state.randint(2**31 - 1))
-    loss, alpha = _loss(estimator), estimator.alpha
-    return Workspace(network, params, batch_size, loss, alpha, data.dropout, rng)
-
-
-def _loss(estimator):
-    return ALIASES.get(estimator.loss, estimator.loss)
-
-
-def _label_smoothing(estimator):
-    return getattr(estimator, "label_smoothing", 0.0)
-
-
-def _plateau(estimator, kind, resume):
-    """A plateau rule at today's ``tol`` and patience, resuming the fitted count."""
-    plateau = Plateau(estimator.tol, estimator.n_iter_no_change)
-    previous = estimator._plateaus.get(kind) if resume else None
-    if previous is not None:
-        plateau.best, plateau.count = previous.best, previous.count
-    return plateau
-
-
-def _stopping_rule(estimator, data, network, params, resume, incremental, rng):
-    """The stopping rule, and the training part of ``X``, ``Y``, ``sample_weight``.
-
-    With ``early_stopping``, a share of the data is held out, in scikit-learn's
-    way, for the validation score.
-    """
-    X, Y, sample_weight = data.X, data.Y, data.sample_weight
-    if not estimator.early_stopping:
-        return LossPlateau(_plateau(estimator, "loss", resume)), X, Y, sample_weight
-    if incremental:
-        # One partial_fit call is one epoch: there is no run of epochs to stop
-        # early. scikit-learn's message, which its users may match.
-        raise ValueError(
-            "partial_fit does not support early_stopping=True: one call trains "
-            "one epoch on the data given. Set early_stopping=False."
-        )
-    fraction = estimator.validation_fraction
-    arrays = [X, Y, data.y] + ([] if sample_weight is None else [sample_weight])
-    # Split first, then check, in scikit-learn's order: data too small to
-    # stratify raises train_test_split's error, as there.
-    try:
-        split = train_test_split(
-            *arrays,
-            random_state=rng,
-            test_size=fraction,
-            stratify=data.target.stratify(Y),
-        )
-    except ValueError as error:
-        raise ValueError(
-            f"early_stopping holds out validation_fraction={fraction} of the "
-            f"{X.shape[0]} samples: {error}"
-        ) from error
-    if split[1].shape[0] < 2:
-        raise ValueError(
-            "The validation set is too small. Increase 'validation_fraction' or "
-            f"the size of your dataset: validation_fraction={fraction} of "
-            f"{X.shape[0]} samples holds {split[1].shape[0]}, and early stopping "
-            "needs at least 2."
-        )
-    X, X_val, Y, _, _, y_val = split[:6]
-    sample_weight, sw_val = split[6:] if sample_weight is not None else (None, None)
-
-    def score(params):
-        outputs = network.predict(params, X_val)
-        return data.target.score(outputs, y_val, sw_val)
-
-    plateau = _plateau(estimator, "validation", resume)
-    return EarlyStopping(plateau, score, params), X, Y, sample_weight
-
-
-def _optimizer(estimator, params, resume):
-    """The optimizer, its state and the learning rate for this call.
-
-    ``partial_fit`` resumes (``resume``) from copies of the previous call's state;
-    ``fit`` starts afresh, as scikit-learn does.
-    """
-    optimizer = OPTIMIZERS[estimator.solver]
-    names = inspect.signature(optimizer).parameters
-    optimizer = optimizer(**{name: getattr(estimator, name) for name in names})
-    if resume and estimator._optimizer_state is not None:
-        state = copy.deepcopy(estimator._optimizer_state)
-        return optimizer, state, copy.copy(estimator._learning_rate)
-    schedule = estimator.learning_rate if estimator.solver == "sgd" else "constant"
-    rate = LearningRate(estimator.learning_rate_init, schedule, estimator.power_t)
-    return optimizer, optimizer.init(params), rate
-
-
-def _batch_size(estimator, n_samples):
-    if estimator.batch_size == "auto":
-        return min(200, n_samples)
-    if estimator.batch_size > n_samples:
-        warnings.warn(
-            f"batch_size={estimator.batch_size} is larger than the {n_samples} "
-            "training samples; it is clipped to that.",
-            UserWarning,
-            stacklevel=7,
-        )
-    return min(estimator.batch_size, n_samples)
 
 
 def _on_epoch_end(estimator):

@@ -5,8 +5,10 @@
 Each numpy expression of an update, such as Adam's ``m = b1 m + (1 - b1) g``,
 reads and writes whole vectors: an Adam step made of ufuncs passes eleven times
 over the parameters. Here each step is one loop that reads every array once, in
-float32 or float64 (a fused type), without the GIL. Nothing but ``_optimizers``
-and ``_activations`` imports this module.
+float32 or float64 (a fused type), without the GIL. The optimizer steps
+(``_optimizers``), the activation records (``_activations``) and the L2 term of
+the gradient (``_network``) call it; ``__init__`` imports it to tell a source tree
+from an installed copy.
 
 The arithmetic follows scikit-learn's formulas operation by operation, and the
 build turns off floating-point contraction (``-ffp-contract=off``), so a float64

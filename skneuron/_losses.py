@@ -104,6 +104,11 @@ ALIASES = {"cross_entropy": "log_loss"}
 """Other accepted names, mapped to their canonical name."""
 
 
+def canonical_loss(name):
+    """The canonical name of a loss, a key of ``LOSSES``."""
+    return ALIASES.get(name, name)
+
+
 def smooth_labels(Y, epsilon, n_classes):
     """Label smoothing: move ``epsilon`` of each target's mass to uniform.
 

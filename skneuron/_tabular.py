@@ -122,13 +122,14 @@ class _TabularBase(BaseEstimator):
             verbose_feature_names_out=False,
         )
 
-    def _network(self, n_samples):
+    def _neuron_estimator(self, n_samples):
+        """The unfitted NeuronClassifier or NeuronRegressor of the recipe."""
         params = {name: getattr(self, name) for name in _NETWORK_PARAMS}
         early = self.early_stopping
         if early == "auto":
             early = n_samples * self.validation_fraction >= self.min_validation_samples
-        network = self._network_class(early_stopping=early, **params)
-        return network.set_fit_request(sample_weight=True)
+        estimator = self._estimator_class(early_stopping=early, **params)
+        return estimator.set_fit_request(sample_weight=True)
 
     def _check_X(self, X, reset):
         """Feature names and count checked; arrays (not data frames) made numeric.
@@ -156,7 +157,7 @@ class _TabularBase(BaseEstimator):
         """
         with config_context(enable_metadata_routing=True):
             steps = [("preprocessor", self._preprocessor(X))]
-            steps.append(("network", self._network(len(X))))
+            steps.append(("network", self._neuron_estimator(len(X))))
             self.model_ = Pipeline(steps).fit(X, y, sample_weight=sample_weight)
         _forget_routing_requests(self.model_)
         self.preprocessor_ = self.model_.named_steps["preprocessor"]
@@ -192,7 +193,7 @@ class TabularClassifier(ClassifierMixin, _TabularBase):
 
     Takes a data frame as it comes, numeric and categorical columns with missing
     values, as :class:`~sklearn.ensemble.HistGradientBoostingClassifier` does:
-    imputes, scales (robustly, with smooth clipping) and one-hot encodes it, then
+    imputes, standardizes (with smooth clipping) and one-hot encodes it, then
     trains a :class:`NeuronClassifier` that stops early on a validation split and
     keeps its best epoch. Its defaults were chosen on the real data sets of
     ``benchmarks/real_data.py``; ``NeuronClassifier`` keeps scikit-learn's.
@@ -233,7 +234,7 @@ class TabularClassifier(ClassifierMixin, _TabularBase):
     1.0
     """
 
-    _network_class = NeuronClassifier
+    _estimator_class = NeuronClassifier
     _parameter_constraints: dict = {
         **_TabularBase._parameter_constraints,
         **{
@@ -287,9 +288,9 @@ class TabularClassifier(ClassifierMixin, _TabularBase):
         self.random_state = random_state
         self.verbose = verbose
 
-    def _network(self, n_samples):
-        network = super()._network(n_samples)
-        return network.set_params(
+    def _neuron_estimator(self, n_samples):
+        estimator = super()._neuron_estimator(n_samples)
+        return estimator.set_params(
             class_weight=self.class_weight, label_smoothing=self.label_smoothing
         )
 
@@ -369,7 +370,7 @@ class TabularRegressor(RegressorMixin, _TabularBase):
     True
     """
 
-    _network_class = NeuronRegressor
+    _estimator_class = NeuronRegressor
     _parameter_constraints: dict = {
         **_TabularBase._parameter_constraints,
         "scale_target": ["boolean"],

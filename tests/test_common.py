@@ -1,6 +1,7 @@
 """scikit-learn's estimator checks on a table of configurations."""
 
 import pytest
+from sklearn.base import is_classifier
 from sklearn.utils.estimator_checks import check_estimator, parametrize_with_checks
 
 from skneuron import NeuronClassifier, NeuronRegressor
@@ -40,17 +41,26 @@ def expected_failed_checks(estimator):
         )
     if getattr(estimator, "activation", None) == "tanh":
         expected["check_class_weight_classifiers"] = (
-            "unscaled blobs with cluster_std=20 saturate tanh units: 86% of test "
-            "predictions fall in the weighted class, under the check's 87%"
+            "a quality limit of tanh on the check's unscaled blobs (cluster_std=20), "
+            "which scikit-learn's MLPClassifier shares: given the same weights, it "
+            "puts the same share of test predictions in the weighted class for every "
+            "seed (86% for seed 0, under the check's 87%; 7 of seeds 0-19 pass). "
+            "Glorot's starting weights saturate 59% of the tanh units on inputs of "
+            "spread 20, Adam at 1e-3 learns slowly through them, and the plateau rule "
+            "stops at epoch 304 while the share still rises: scaled inputs, tol=0 or "
+            "learning_rate_init=1e-2 pass for all 20 seeds"
         )
     reason = None
-    if estimator.dtype == "float32":
+    if estimator.dtype == "float32" and is_classifier(estimator):
         expected["check_methods_subset_invariance"] = (
             "float32 matrix products round differently for different numbers of "
             "rows (BLAS picks other kernels): a row's output may move by a few "
             "float32 ulps (~1e-7), the check's own tolerance, depending on the "
-            "data; float64, the default, passes"
+            "data: one of the classifier's probabilities moves by 1.5e-7 on the "
+            "check's data (the regressor's outputs do not, there); float64, the "
+            "default, passes"
         )
+    if estimator.dtype == "float32":
         reason = (
             "computes in float32: repeated and weighted fits agree to float32 "
             "rounding (1e-7 absolute, grown to 3e-4 over training), finer than the "
