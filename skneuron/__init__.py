@@ -16,13 +16,9 @@ from ._classifier import NeuronClassifier
 from ._network import Network
 from ._neuron import Neuron
 from ._persistence import InconsistentVersionWarning
+from ._preprocessing import _fill_mean, _fill_mean_and_clip
 from ._regressor import NeuronRegressor
-from ._tabular import (
-    TabularClassifier,
-    TabularRegressor,
-    _fill_mean,
-    _fill_mean_and_clip,
-)
+from ._tabular import TabularClassifier, TabularRegressor
 from ._targets import ClassificationTarget, RegressionTarget
 from ._training import LearningRate, Plateau
 from ._version import __version__

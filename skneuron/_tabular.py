@@ -9,28 +9,17 @@ categorical columns, missing values), then :class:`NeuronClassifier` or
 
 from numbers import Integral
 
-import numpy as np
 from sklearn import config_context
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
-from sklearn.compose import ColumnTransformer, make_column_selector
-from sklearn.impute import SimpleImputer
-from sklearn.pipeline import Pipeline, make_pipeline
-from sklearn.preprocessing import FunctionTransformer, OneHotEncoder, StandardScaler
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import StandardScaler
 from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 
 from ._classifier import NeuronClassifier
 from ._compat import Interval, StrOptions, _fit_context
 from ._docs import fill_tabular
+from ._preprocessing import make_preprocessor
 from ._regressor import NeuronRegressor
-
-
-def smooth_clip(X):
-    """Squash values smoothly into (-3, 3): ``x / sqrt(1 + (x / 3) ** 2)``.
-
-    Near zero it is the identity; far outliers end near +-3 instead of dominating
-    a neuron's weighted sum (RealMLP's smooth clipping, Holzmüller et al. 2024).
-    """
-    return X / np.sqrt(1 + np.square(X / 3))
 
 
 def _forget_routing_requests(obj):
@@ -47,15 +36,6 @@ def _forget_routing_requests(obj):
     if isinstance(obj, list | tuple):
         for child in obj:
             _forget_routing_requests(child)
-
-
-def _fill_mean(X):
-    # After standardization, 0 is the (weighted) mean of each column.
-    return np.nan_to_num(X, nan=0.0)
-
-
-def _fill_mean_and_clip(X):
-    return smooth_clip(_fill_mean(X))
 
 
 # The parameters handed to the network as they are.
@@ -89,38 +69,6 @@ class _TabularBase(BaseEstimator):
             if name in _NETWORK_PARAMS
         },
     }
-
-    def _preprocessor(self, X):
-        """The column transformer for ``X``: categorical columns, then the rest."""
-        categorical = self.categorical_features
-        if isinstance(categorical, str):  # "from_dtype"
-            categorical = (
-                make_column_selector(dtype_exclude="number")(X)
-                if hasattr(X, "columns")
-                else []
-            )
-        elif categorical is None:
-            categorical = []
-        encode = make_pipeline(
-            SimpleImputer(strategy="most_frequent"),
-            OneHotEncoder(
-                handle_unknown="infrequent_if_exist",
-                max_categories=self.max_categories,
-                sparse_output=False,
-            ),
-        )
-        scale = make_pipeline(
-            StandardScaler().set_fit_request(sample_weight=True),
-            FunctionTransformer(
-                _fill_mean_and_clip if self.clip_outliers else _fill_mean,
-                feature_names_out="one-to-one",
-            ),
-        )
-        return ColumnTransformer(
-            [("categorical", encode, categorical)],
-            remainder=scale,
-            verbose_feature_names_out=False,
-        )
 
     def _neuron_estimator(self, n_samples):
         """The unfitted NeuronClassifier or NeuronRegressor of the recipe."""
@@ -156,7 +104,10 @@ class _TabularBase(BaseEstimator):
         weighted as the loss is.
         """
         with config_context(enable_metadata_routing=True):
-            steps = [("preprocessor", self._preprocessor(X))]
+            preprocessor = make_preprocessor(
+                X, self.categorical_features, self.max_categories, self.clip_outliers
+            )
+            steps = [("preprocessor", preprocessor)]
             steps.append(("network", self._neuron_estimator(len(X))))
             self.model_ = Pipeline(steps).fit(X, y, sample_weight=sample_weight)
         _forget_routing_requests(self.model_)

@@ -17,7 +17,8 @@ from skneuron import (
     TabularClassifier,
     TabularRegressor,
 )
-from skneuron._tabular import _NETWORK_PARAMS, smooth_clip
+from skneuron._preprocessing import smooth_clip
+from skneuron._tabular import _NETWORK_PARAMS
 
 
 @parametrize_with_checks([TabularClassifier(), TabularRegressor()])
