@@ -1,11 +1,11 @@
-"""Fitting a network to checked data: the runners, the validation split, warnings.
+"""Fitting a network to checked data: the two runners, and what they warn about.
 
 :func:`fit_network` builds the network, starts or resumes its parameters, and hands
 them to a runner (mini-batch epochs, or L-BFGS on the full batch). Everything a
 fit produces goes into a local :class:`FitResult`, which the estimator publishes
 in one step: a fit that fails or is interrupted leaves the estimator untouched.
-Training works on copies of the fitted state it resumes from, made here and only
-here.
+Training works on copies of the fitted state it resumes from, made as the run is
+built (here, and in :mod:`._stochastic` for the optimizer and the plateaus).
 """
 
 import functools
