@@ -14,7 +14,8 @@ from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._activations import ALIASES, HIDDEN_ACTIVATIONS
-from ._compat import Interval, Options, StrOptions
+from ._callbacks import network_subtasks, open_task
+from ._compat import CallbackSupportMixin, Interval, Options, StrOptions
 from ._fitting import fit_network
 from ._introspection import IntrospectionMixin
 from ._network import WEIGHT_INITS
@@ -41,7 +42,9 @@ def _is_stochastic(estimator):
     return True
 
 
-class BaseNeuron(PersistenceMixin, IntrospectionMixin, BaseEstimator):
+class BaseNeuron(
+    CallbackSupportMixin, PersistenceMixin, IntrospectionMixin, BaseEstimator
+):
     """Logic shared by :class:`NeuronClassifier` and :class:`NeuronRegressor`."""
 
     _parameter_constraints: dict = {
@@ -99,7 +102,9 @@ class BaseNeuron(PersistenceMixin, IntrospectionMixin, BaseEstimator):
 
         The first pass is decided here, and only here: training resumes the fitted
         model under ``warm_start`` and in ``partial_fit``, and starts afresh
-        otherwise.
+        otherwise. With scikit-learn's callbacks set (``set_callbacks``, from
+        scikit-learn 1.9), the fit is one task with one subtask per epoch or L-BFGS
+        iteration (:mod:`._callbacks`); its task ends once the model is published.
         """
         resume = hasattr(self, "_params") and (self.warm_start or incremental)
         data = validate_fit(
@@ -111,7 +116,10 @@ class BaseNeuron(PersistenceMixin, IntrospectionMixin, BaseEstimator):
             incremental=incremental,
             classes=classes,
         )
-        self._publish(fit_network(self, data, resume, incremental))
+        subtasks = network_subtasks(self, incremental)
+        task = open_task(self, data.X, data.y, sample_weight, subtasks)
+        self._publish(fit_network(self, data, resume, incremental, task))
+        task.end()
         return self
 
     def _publish(self, result):

@@ -56,10 +56,11 @@ class FitResult:
     state: dict = field(default_factory=dict)  # what partial_fit resumes from
 
 
-def fit_network(estimator, data, resume, incremental):
+def fit_network(estimator, data, resume, incremental, task):
     """Train the estimator's network on ``data``; return a :class:`FitResult`.
 
     ``resume``: continue from the fitted state (``warm_start``, ``partial_fit``).
+    ``task``: the fit's task for scikit-learn's callbacks (:mod:`._callbacks`).
     """
     network = _build_network(estimator, data, resume)
     random_state = check_random_state(estimator.random_state)
@@ -73,10 +74,16 @@ def fit_network(estimator, data, resume, incremental):
     # error instead of a stream of numpy warnings.
     with np.errstate(over="ignore", invalid="ignore"):
         if estimator.solver == "lbfgs":
-            result = _run_lbfgs(estimator, data, network, params, resume)
+            result = _run_lbfgs(estimator, data, network, params, resume, task)
         else:
             result = _run_stochastic(
-                estimator, data, network, params, resume, incremental, random_state
+                estimator,
+                data,
+                network,
+                params,
+                (resume, incremental),
+                random_state,
+                task,
             )
     if not np.isfinite(result.params).all():
         raise ValueError(_DIVERGED.format(what="weights"))
@@ -109,7 +116,7 @@ def _history(estimator, resume):
     return list(estimator.history_) if resume else []
 
 
-def _run_lbfgs(estimator, data, network, params, resume):
+def _run_lbfgs(estimator, data, network, params, resume, task):
     history = _history(estimator, resume)
     Y = data.target.training_targets(data.Y, getattr(estimator, "label_smoothing", 0.0))
     workspace = Workspace(
@@ -123,11 +130,32 @@ def _run_lbfgs(estimator, data, network, params, resume):
     progress = Progress(False, estimator.progress_bar, estimator.max_iter, "iteration")
     callbacks = _on_epoch_end(estimator)
     before = len(history)
+    samples_seen = estimator.t_ if resume else 0
+    tasks = task.epochs("iteration")
 
-    def on_iteration(record):
+    def on_iteration(record, x):
         progress.report(record, len(history) - before)
-        return callbacks is not None and callbacks(dict(record))
+        stop = callbacks is not None and callbacks(dict(record))
+        if tasks is not None:
 
+            def snapshot():
+                n_iter, kept = len(history) - before, x.astype(params.dtype)
+                return FitResult(
+                    data,
+                    network,
+                    kept,
+                    list(history),
+                    n_iter,
+                    record["loss"],
+                    samples_seen,
+                )
+
+            stop = tasks.end(snapshot) or stop
+            tasks.begin()  # the next iteration's, as scipy reports after the fact
+        return stop
+
+    if tasks is not None:
+        tasks.begin()
     with _blas_threads(network, data.X.shape[0]), closing(progress):
         status, result = fit_lbfgs(
             workspace,
@@ -140,17 +168,19 @@ def _run_lbfgs(estimator, data, network, params, resume):
             history=history,
             on_iteration=on_iteration,
         )
+    if tasks is not None:
+        tasks.close()
     if status == "done":
         n_iter = _check_optimize_result("lbfgs", result, estimator.max_iter)
         loss = float(result.fun)
     else:
         n_iter, loss = len(history) - before, history[-1]["loss"]
         _warn_about_run(estimator, status, history[before:], incremental=False)
-    samples_seen = estimator.t_ if resume else 0
     return FitResult(data, network, params, history, n_iter, loss, samples_seen)
 
 
-def _run_stochastic(estimator, data, network, params, resume, incremental, rng):
+def _run_stochastic(estimator, data, network, params, how, rng, task):
+    resume, incremental = how
     stopping, X, Y, sample_weight = stopping_rule(
         estimator, data, network, params, resume, incremental, rng
     )
@@ -163,6 +193,19 @@ def _run_stochastic(estimator, data, network, params, resume, incremental, rng):
     history = _history(estimator, resume)
     max_epochs = 1 if incremental else estimator.max_iter
     progress = Progress(bool(estimator.verbose), estimator.progress_bar, max_epochs)
+    early = isinstance(stopping, EarlyStopping)
+    before = len(history)
+    tasks = task.epochs("epoch")
+
+    def snapshot():
+        # The model as if the fit stopped after this epoch: what it would publish.
+        kept = stopping.best_params if early else params
+        n_iter, loss = len(history) - before, history[-1]["loss"]
+        seen = run.samples_seen
+        return FitResult(
+            data, network, kept.copy(), list(history), n_iter, loss, seen, early
+        )
+
     run = Run(
         workspace(estimator, data, network, params, size, rng),
         batches,
@@ -173,12 +216,16 @@ def _run_stochastic(estimator, data, network, params, resume, incremental, rng):
         history,
         samples_seen=estimator.t_ if resume else 0,
         progress=progress,
-        on_epoch_end=_on_epoch_end(estimator),
+        on_epoch_end=_either(
+            _on_epoch_end(estimator),
+            None if tasks is None else lambda record: tasks.end(snapshot),
+        ),
+        on_epoch_begin=None if tasks is None else tasks.begin,
     )
-    before = len(history)
     with _blas_threads(network, size):
         status = train(run, max_epochs)
-    early = isinstance(stopping, EarlyStopping)
+    if tasks is not None:
+        tasks.close()  # the task of a diverged epoch
     if status == "diverged" and not (early and stopping.has_best):
         raise ValueError(_DIVERGED.format(what="loss"))
     if early:
@@ -216,6 +263,14 @@ def _on_epoch_end(estimator):
         return None
     # Every callback sees every epoch; any of them may ask to stop.
     return lambda record: any([callback(estimator, record) for callback in callbacks])
+
+
+def _either(*hooks):
+    """Epoch-end hooks as one, which stops when any asks to; every hook runs."""
+    hooks = [hook for hook in hooks if hook is not None]
+    if len(hooks) < 2:
+        return hooks[0] if hooks else None
+    return lambda record: any([hook(record) for hook in hooks])
 
 
 @functools.cache

@@ -25,7 +25,8 @@ def fit_lbfgs(
     history : list of dict
         One record per iteration is appended (``epoch``, ``loss``, ``seconds``).
     on_iteration : callable
-        ``on_iteration(record) -> bool`` after each iteration; True stops.
+        ``on_iteration(record, x) -> bool`` after each iteration, ``x`` being the
+        iterate (float64, not to be kept: it is overwritten); True stops.
 
     Returns
     -------
@@ -63,7 +64,7 @@ def fit_lbfgs(
             }
         )
         clock[0] = now
-        if on_iteration(history[-1]):
+        if on_iteration(history[-1], completed):
             raise _Stop
 
     try:

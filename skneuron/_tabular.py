@@ -15,8 +15,9 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 
+from ._callbacks import open_task
 from ._classifier import NeuronClassifier
-from ._compat import Interval, StrOptions, _fit_context
+from ._compat import CallbackSupportMixin, Interval, StrOptions, _fit_context
 from ._docs import fill_tabular
 from ._preprocessing import make_preprocessor
 from ._regressor import NeuronRegressor
@@ -56,7 +57,7 @@ _NETWORK_PARAMS = (
 )
 
 
-class _TabularBase(BaseEstimator):
+class _TabularBase(CallbackSupportMixin, BaseEstimator):
     _parameter_constraints: dict = {
         "clip_outliers": ["boolean"],
         "categorical_features": [StrOptions({"from_dtype"}), "array-like", None],
@@ -96,25 +97,38 @@ class _TabularBase(BaseEstimator):
             ensure_all_finite="allow-nan",
         )
 
-    def _fit_model(self, X, y, sample_weight):
+    def _fit_model(self, X, y, sample_weight, task):
         """Fit the preprocessing and the network; ``X`` checked, ``y`` encoded.
 
         The sample weights reach every step that learns from the rows, through
-        scikit-learn's metadata routing: the scaling's means and deviations are
-        weighted as the loss is.
+        scikit-learn's metadata routing, as a Pipeline routes them: the scaling's
+        means and deviations are weighted as the loss is. The two steps are
+        fitted here rather than by the Pipeline, each one subtask of ``task``,
+        so that scikit-learn's auto-propagated callbacks (``ProgressBar``) reach
+        the network one level down, as from a Pipeline, and show its epochs.
         """
         with config_context(enable_metadata_routing=True):
             preprocessor = make_preprocessor(
                 X, self.categorical_features, self.max_categories, self.clip_outliers
             )
-            steps = [("preprocessor", preprocessor)]
-            steps.append(("network", self._neuron_estimator(len(X))))
-            self.model_ = Pipeline(steps).fit(X, y, sample_weight=sample_weight)
+            network = self._neuron_estimator(len(X))
+            routing = preprocessor.get_metadata_routing()
+            consumed = routing.consumes("fit_transform", ["sample_weight"])
+            weights = {name: sample_weight for name in consumed}
+            with task.step("fit-transform-preprocessor"):
+                Xt = preprocessor.fit_transform(X, y, **weights)
+            with task.step("fit-network", network):
+                network.fit(Xt, y, sample_weight=sample_weight)
+        self.model_ = Pipeline([("preprocessor", preprocessor), ("network", network)])
         _forget_routing_requests(self.model_)
-        self.preprocessor_ = self.model_.named_steps["preprocessor"]
-        self.network_ = self.model_.named_steps["network"]
-        self.n_iter_ = self.network_.n_iter_
+        self.preprocessor_ = preprocessor
+        self.network_ = network
+        self.n_iter_ = network.n_iter_
         return self
+
+    def _open_task(self, X, y, sample_weight):
+        """The fit's task for scikit-learn's callbacks: two steps."""
+        return open_task(self, X, y, sample_weight, max_subtasks=2)
 
     def predict(self, X):
         """Predict for the rows of ``X``.
@@ -262,8 +276,11 @@ class TabularClassifier(ClassifierMixin, _TabularBase):
         -------
         self : TabularClassifier
         """
-        self._fit_model(self._check_X(X, reset=True), y, sample_weight)
+        X = self._check_X(X, reset=True)
+        task = self._open_task(X, y, sample_weight)
+        self._fit_model(X, y, sample_weight, task)
         self.classes_ = self.network_.classes_
+        task.end()
         return self
 
     def predict_proba(self, X):
@@ -394,13 +411,17 @@ class TabularRegressor(RegressorMixin, _TabularBase):
                 "is None."
             )
         y = check_array(y, input_name="y", ensure_2d=False, dtype="numeric")
+        # The task scores the recipe against the targets as given, never scaled.
+        task = self._open_task(X, y, sample_weight)
         self.target_scaler_ = None
         if self.scale_target:
             self.target_scaler_ = StandardScaler().fit(
                 y.reshape(len(y), -1), sample_weight=sample_weight
             )
             y = self.target_scaler_.transform(y.reshape(len(y), -1)).reshape(y.shape)
-        return self._fit_model(X, y, sample_weight)
+        self._fit_model(X, y, sample_weight, task)
+        task.end()
+        return self
 
     def predict(self, X):
         """Predict the targets of the rows of ``X``.

@@ -206,6 +206,9 @@ class Run:
     progress : Progress
     on_epoch_end : callable or None
         ``on_epoch_end(record) -> bool``, after each epoch; True stops training.
+    on_epoch_begin : callable or None
+        ``on_epoch_begin()``, before each epoch (scikit-learn's callbacks open
+        the epoch's task there).
     """
 
     workspace: object
@@ -218,6 +221,7 @@ class Run:
     samples_seen: int
     progress: object
     on_epoch_end: object = None
+    on_epoch_begin: object = None
 
 
 def train(run, max_epochs):
@@ -239,6 +243,8 @@ def train(run, max_epochs):
     epochs_before = len(run.history)
     try:
         for _ in range(max_epochs):
+            if run.on_epoch_begin is not None:
+                run.on_epoch_begin()
             start = time.perf_counter()
             record = run_epoch(run)
             n_iter = len(run.history) + 1 - epochs_before  # scikit-learn's count
