@@ -1,6 +1,10 @@
-"""scikit-learn's callbacks (``sklearn.callback``, 1.9 and later): a fit's tasks.
+"""Callbacks: the user's ``callbacks=``, and scikit-learn's tasks of a fit.
 
-A fit is one task, the root, with one subtask per epoch (or per L-BFGS
+``callbacks=`` takes callables ``(estimator, record) -> bool``, called after each
+epoch (:func:`user_callbacks`). scikit-learn's callbacks (``sklearn.callback``,
+1.9 and later, set with ``set_callbacks``) follow a tree of tasks:
+
+a fit is one task, the root, with one subtask per epoch (or per L-BFGS
 iteration), as scikit-learn's ``LogisticRegression`` opens one per iteration;
 the tabular estimators' root has one subtask per step instead (the
 preprocessing, then the network, to which scikit-learn's auto-propagated
@@ -17,6 +21,21 @@ runs no hook at all.
 from contextlib import contextmanager, nullcontext
 
 from ._compat import HAS_SKLEARN_CALLBACKS
+
+
+def user_callbacks(estimator):
+    """The user's ``callbacks=`` as one function of the epoch record, or None."""
+    callbacks = list(estimator.callbacks or [])
+    for callback in callbacks:
+        if not callable(callback):
+            raise TypeError(
+                "callbacks must be callables taking (estimator, record), got "
+                f"{callback!r}."
+            )
+    if not callbacks:
+        return None
+    # Every callback sees every epoch; any of them may ask to stop.
+    return lambda record: any([callback(estimator, record) for callback in callbacks])
 
 
 def open_task(estimator, X, y, sample_weight, max_subtasks):
@@ -54,7 +73,7 @@ def network_subtasks(estimator, incremental):
 class NoTask:
     """The task of a fit that no callback can see: every hook does nothing."""
 
-    def epochs(self, name):
+    def epochs(self, name, ahead=False):
         return None
 
     @contextmanager
@@ -80,14 +99,15 @@ class FitTask:
         self.context = estimator._init_callback_context(max_subtasks=max_subtasks)
         self.context.call_on_fit_task_begin(estimator=estimator, **self.data)
 
-    def epochs(self, name):
+    def epochs(self, name, ahead=False):
         """The tasks of the epochs (or iterations), or None when no callback is set.
 
-        ``name`` is each task's name: "epoch" or "iteration".
+        ``name`` is each task's name: "epoch" or "iteration"; ``ahead``, whether
+        each task begins as the previous one ends (see :class:`EpochTasks`).
         """
         if not getattr(self.estimator, "_skl_callbacks", None):
             return None  # nobody listens: training runs no hook
-        return EpochTasks(self, name)
+        return EpochTasks(self, name, ahead)
 
     @contextmanager
     def step(self, name, sub_estimator=None):
@@ -117,14 +137,42 @@ class FitTask:
 class EpochTasks:
     """One task per epoch (or L-BFGS iteration) under a fit's root task.
 
-    Each ``begin`` is matched by an ``end`` (or by ``close``, for a task left
-    open), as scikit-learn's protocol asks.
+    A context manager around the training: each ``begin`` is matched by an
+    ``end``, and a task left open on exit (a diverged epoch, or the L-BFGS
+    iteration that never ran) is ended empty, as scikit-learn's protocol asks.
+    With ``ahead``, for L-BFGS, whose scipy reports an iteration after the fact,
+    the first task begins on entry and each next one as the previous ends, as in
+    scikit-learn's ``LogisticRegression``.
     """
 
-    def __init__(self, fit_task, name):
+    def __init__(self, fit_task, name, ahead=False):
         self.fit_task = fit_task
         self.name = name
+        self.ahead = ahead
         self.current = None
+
+    def __enter__(self):
+        if self.ahead:
+            self.begin()
+        return self
+
+    def __exit__(self, *exc_info):
+        self.close()
+
+    def attach(self, run, snapshot):
+        """Open and end a task around each epoch of ``run``, with its callbacks.
+
+        ``snapshot() -> FitResult`` is the model as if the fit stopped after the
+        epoch (see :meth:`end`).
+        """
+        run.on_epoch_begin = self.begin
+        run.on_epoch_end = either(run.on_epoch_end, lambda record: self.end(snapshot))
+
+    def after_iteration(self, snapshot):
+        """End an L-BFGS iteration's task and begin the next; True stops."""
+        stop = self.end(snapshot)
+        self.begin()
+        return stop
 
     def begin(self):
         """Begin the next epoch's task."""
@@ -153,6 +201,14 @@ class EpochTasks:
         if self.current is not None:
             self.current.call_on_fit_task_end(estimator=self.fit_task.estimator)
             self.current = None
+
+
+def either(*hooks):
+    """Epoch-end hooks as one, which stops when any asks to; every hook runs."""
+    hooks = [hook for hook in hooks if hook is not None]
+    if len(hooks) < 2:
+        return hooks[0] if hooks else None
+    return lambda record: any([hook(record) for hook in hooks])
 
 
 def _attributes(estimator, result):

@@ -18,13 +18,14 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
 from threadpoolctl import ThreadpoolController
 
+from ._callbacks import user_callbacks
 from ._compat import _check_optimize_result
 from ._lbfgs import fit_lbfgs
 from ._losses import LOSSES, canonical_loss
 from ._network import Network, Workspace
 from ._progress import Progress
-from ._stochastic import batch_size, optimizer_and_rate, stopping_rule, workspace
-from ._training import BatchReader, EarlyStopping, Run, train
+from ._stochastic import build_run
+from ._training import EarlyStopping, train
 
 # Below this many flops per matrix product, a second BLAS thread costs more in
 # wake-ups and spinning than it saves (measured on 2 cores: products of 4 MFLOP run
@@ -81,7 +82,8 @@ def fit_network(estimator, data, resume, incremental, task):
                 data,
                 network,
                 params,
-                (resume, incremental),
+                resume,
+                incremental,
                 random_state,
                 task,
             )
@@ -119,44 +121,36 @@ def _history(estimator, resume):
 def _run_lbfgs(estimator, data, network, params, resume, task):
     history = _history(estimator, resume)
     Y = data.target.training_targets(data.Y, getattr(estimator, "label_smoothing", 0.0))
-    workspace = Workspace(
-        network,
-        params,
-        data.X.shape[0],
-        canonical_loss(estimator.loss),
-        estimator.alpha,
-    )
+    loss_name = canonical_loss(estimator.loss)
+    workspace = Workspace(network, params, data.X.shape[0], loss_name, estimator.alpha)
     # scipy prints L-BFGS's own lines: no per-iteration lines here, only the bar.
     progress = Progress(False, estimator.progress_bar, estimator.max_iter, "iteration")
-    callbacks = _on_epoch_end(estimator)
-    before = len(history)
-    samples_seen = estimator.t_ if resume else 0
-    tasks = task.epochs("iteration")
+    callbacks = user_callbacks(estimator)
+    tasks = task.epochs("iteration", ahead=True)
+    before, samples_seen = len(history), estimator.t_ if resume else 0
 
     def on_iteration(record, x):
         progress.report(record, len(history) - before)
         stop = callbacks is not None and callbacks(dict(record))
         if tasks is not None:
-
-            def snapshot():
-                n_iter, kept = len(history) - before, x.astype(params.dtype)
-                return FitResult(
-                    data,
-                    network,
-                    kept,
-                    list(history),
-                    n_iter,
-                    record["loss"],
-                    samples_seen,
+            n_iter, kept = len(history) - before, x.astype(params.dtype)
+            stop = (
+                tasks.after_iteration(
+                    lambda: FitResult(
+                        data,
+                        network,
+                        kept,
+                        list(history),
+                        n_iter,
+                        record["loss"],
+                        samples_seen,
+                    )
                 )
-
-            stop = tasks.end(snapshot) or stop
-            tasks.begin()  # the next iteration's, as scipy reports after the fact
+                or stop
+            )
         return stop
 
-    if tasks is not None:
-        tasks.begin()
-    with _blas_threads(network, data.X.shape[0]), closing(progress):
+    with tasks or nullcontext(), _blas_threads(network, len(Y)), closing(progress):
         status, result = fit_lbfgs(
             workspace,
             data.X,
@@ -168,8 +162,6 @@ def _run_lbfgs(estimator, data, network, params, resume, task):
             history=history,
             on_iteration=on_iteration,
         )
-    if tasks is not None:
-        tasks.close()
     if status == "done":
         n_iter = _check_optimize_result("lbfgs", result, estimator.max_iter)
         loss = float(result.fun)
@@ -179,53 +171,19 @@ def _run_lbfgs(estimator, data, network, params, resume, task):
     return FitResult(data, network, params, history, n_iter, loss, samples_seen)
 
 
-def _run_stochastic(estimator, data, network, params, how, rng, task):
-    resume, incremental = how
-    stopping, X, Y, sample_weight = stopping_rule(
-        estimator, data, network, params, resume, incremental, rng
-    )
-    Y = data.target.training_targets(Y, getattr(estimator, "label_smoothing", 0.0))
-    size = batch_size(estimator, X.shape[0])
-    batches = BatchReader(X, Y, sample_weight, size, estimator.shuffle, rng)
-    optimizer, state, learning_rate = optimizer_and_rate(
-        estimator, params, resume and incremental
-    )
+def _run_stochastic(estimator, data, network, params, resume, incremental, rng, task):
     history = _history(estimator, resume)
-    max_epochs = 1 if incremental else estimator.max_iter
-    progress = Progress(bool(estimator.verbose), estimator.progress_bar, max_epochs)
-    early = isinstance(stopping, EarlyStopping)
-    before = len(history)
-    tasks = task.epochs("epoch")
-
-    def snapshot():
-        # The model as if the fit stopped after this epoch: what it would publish.
-        kept = stopping.best_params if early else params
-        n_iter, loss = len(history) - before, history[-1]["loss"]
-        seen = run.samples_seen
-        return FitResult(
-            data, network, kept.copy(), list(history), n_iter, loss, seen, early
-        )
-
-    run = Run(
-        workspace(estimator, data, network, params, size, rng),
-        batches,
-        optimizer,
-        state,
-        learning_rate,
-        stopping,
-        history,
-        samples_seen=estimator.t_ if resume else 0,
-        progress=progress,
-        on_epoch_end=_either(
-            _on_epoch_end(estimator),
-            None if tasks is None else lambda record: tasks.end(snapshot),
-        ),
-        on_epoch_begin=None if tasks is None else tasks.begin,
+    before, max_epochs = len(history), 1 if incremental else estimator.max_iter
+    run = build_run(
+        estimator, data, network, params, history, (resume, incremental), rng
     )
-    with _blas_threads(network, size):
-        status = train(run, max_epochs)
+    tasks = task.epochs("epoch")
     if tasks is not None:
-        tasks.close()  # the task of a diverged epoch
+        tasks.attach(run, lambda: _so_far(data, network, run, before))
+    with tasks or nullcontext(), _blas_threads(network, run.batches.batch_size):
+        status = train(run, max_epochs)
+    stopping = run.stopping
+    early = isinstance(stopping, EarlyStopping)
     if status == "diverged" and not (early and stopping.has_best):
         raise ValueError(_DIVERGED.format(what="loss"))
     if early:
@@ -233,6 +191,7 @@ def _run_stochastic(estimator, data, network, params, how, rng, task):
     _warn_about_run(estimator, status, history[before:], incremental)
     plateaus = dict(estimator._plateaus) if resume else {}
     plateaus["validation" if early else "loss"] = stopping.plateau
+    state = {"optimizer": run.optimizer_state, "learning_rate": run.learning_rate}
     return FitResult(
         data,
         network,
@@ -242,35 +201,19 @@ def _run_stochastic(estimator, data, network, params, how, rng, task):
         loss=history[-1]["loss"],
         samples_seen=run.samples_seen,
         early_stopping=early,
-        state={
-            "optimizer": state,
-            "learning_rate": learning_rate,
-            "plateaus": plateaus,
-        },
+        state={**state, "plateaus": plateaus},
     )
 
 
-def _on_epoch_end(estimator):
-    """The user's callbacks as one function of the epoch record, or None."""
-    callbacks = list(estimator.callbacks or [])
-    for callback in callbacks:
-        if not callable(callback):
-            raise TypeError(
-                "callbacks must be callables taking (estimator, record), got "
-                f"{callback!r}."
-            )
-    if not callbacks:
-        return None
-    # Every callback sees every epoch; any of them may ask to stop.
-    return lambda record: any([callback(estimator, record) for callback in callbacks])
-
-
-def _either(*hooks):
-    """Epoch-end hooks as one, which stops when any asks to; every hook runs."""
-    hooks = [hook for hook in hooks if hook is not None]
-    if len(hooks) < 2:
-        return hooks[0] if hooks else None
-    return lambda record: any([hook(record) for hook in hooks])
+def _so_far(data, network, run, before):
+    """The model as if the fit stopped after the last epoch: what it would publish."""
+    early = isinstance(run.stopping, EarlyStopping)
+    kept = run.stopping.best_params if early else run.workspace.params
+    history = run.history
+    n_iter, loss = len(history) - before, history[-1]["loss"]
+    return FitResult(
+        data, network, kept.copy(), list(history), n_iter, loss, run.samples_seen, early
+    )
 
 
 @functools.cache

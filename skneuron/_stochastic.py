@@ -13,10 +13,50 @@ import warnings
 import numpy as np
 from sklearn.model_selection import train_test_split
 
+from ._callbacks import user_callbacks
 from ._losses import canonical_loss
 from ._network import Workspace
 from ._optimizers import OPTIMIZERS
-from ._training import EarlyStopping, LearningRate, LossPlateau, Plateau
+from ._progress import Progress
+from ._training import (
+    BatchReader,
+    EarlyStopping,
+    LearningRate,
+    LossPlateau,
+    Plateau,
+    Run,
+)
+
+
+def build_run(estimator, data, network, params, history, how, rng):
+    """The :class:`~._training.Run` of one ``fit`` or ``partial_fit`` call.
+
+    ``how`` is ``(resume, incremental)``; ``rng`` the fit's random state, which
+    draws the validation split, then the dropout seed, then the shuffles.
+    """
+    resume, incremental = how
+    stopping, X, Y, sample_weight = stopping_rule(
+        estimator, data, network, params, resume, incremental, rng
+    )
+    Y = data.target.training_targets(Y, getattr(estimator, "label_smoothing", 0.0))
+    size = batch_size(estimator, X.shape[0])
+    batches = BatchReader(X, Y, sample_weight, size, estimator.shuffle, rng)
+    optimizer, state, rate = optimizer_and_rate(
+        estimator, params, resume and incremental
+    )
+    max_epochs = 1 if incremental else estimator.max_iter
+    return Run(
+        workspace(estimator, data, network, params, size, rng),
+        batches,
+        optimizer,
+        state,
+        rate,
+        stopping,
+        history,
+        samples_seen=estimator.t_ if resume else 0,
+        progress=Progress(bool(estimator.verbose), estimator.progress_bar, max_epochs),
+        on_epoch_end=user_callbacks(estimator),
+    )
 
 
 def workspace(estimator, data, network, params, batch_size, random_state):
@@ -113,6 +153,6 @@ def batch_size(estimator, n_samples):
             f"batch_size={estimator.batch_size} is larger than the {n_samples} "
             "training samples; it is clipped to that.",
             UserWarning,
-            stacklevel=7,
+            stacklevel=8,
         )
     return min(estimator.batch_size, n_samples)
