@@ -220,6 +220,23 @@ def _exp_derivative(Z, A, dA):
     dA *= A
 
 
+def _cumulative_softplus(Z, A):
+    # Non-crossing outputs: a_1 = z_1, a_k = a_(k-1) + softplus(z_k), so that
+    # a_1 <= a_2 <= ... for any z (quantiles of increasing levels).
+    np.logaddexp(0, Z[:, 1:], out=A[:, 1:])
+    A[:, 0] = Z[:, 0]
+    np.cumsum(A, axis=1, out=A)
+
+
+def _cumulative_softplus_derivative(Z, A, dA):
+    # Vector-Jacobian product: da_j / dz_k = sigmoid(z_k) for j >= k > 1 (1 for
+    # k = 1), so dz_k = sigmoid(z_k) * sum_(j >= k) da_j, a reversed cumulative sum.
+    reversed_columns = dA[:, ::-1]
+    np.cumsum(reversed_columns, axis=1, out=reversed_columns)
+    expit(Z[:, 1:], out=Z[:, 1:])
+    dA[:, 1:] *= Z[:, 1:]
+
+
 def _step(Z, A):
     # Heaviside with H(0) = 1: a McCulloch-Pitts neuron fires when its weighted sum
     # reaches the threshold, and the bias is minus that threshold.
@@ -254,6 +271,14 @@ def _registry(leaky_relu_slope):
         Activation("silu", _silu, _silu_derivative, needs_z=True, init="he"),
         Activation("softmax", _softmax, _softmax_derivative, output, elementwise=False),
         Activation("exp", _exp, _exp_derivative, output),
+        Activation(
+            "cumulative_softplus",
+            _cumulative_softplus,
+            _cumulative_softplus_derivative,
+            output,
+            needs_z=True,
+            elementwise=False,
+        ),
         # Its derivative is zero wherever it is defined: nothing to backpropagate.
         Activation("step", _step, None, frozenset()),
     ]

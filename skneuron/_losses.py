@@ -9,9 +9,26 @@ prediction minus target. The canonical pairs are softmax with categorical
 cross-entropy, logistic with binary cross-entropy, identity with squared error and
 exp with Poisson deviance (the canonical link functions of generalized linear
 models). The fused form is also the numerically stable one: it never divides by a
-probability that may underflow to zero. Any other pair (squared error after softmax
-or logistic) takes the general route, :math:`\\partial L / \\partial A` followed by
-the output activation's vector-Jacobian product.
+probability that may underflow to zero. A non-canonical pair whose chain rule would
+divide by such a number (the gamma deviance after exp, whose canonical link is the
+inverse) has its own fused ``dL/dZ`` in ``deltas``. Any other pair (squared error
+after softmax or logistic; the absolute error and the pinball loss after identity
+or the cumulative softplus) takes the general route,
+:math:`\\partial L / \\partial A` followed by the output activation's
+vector-Jacobian product.
+
+The absolute error and the pinball (quantile) loss are not differentiable where
+the prediction equals the target. There their gradient is the subgradient of least
+magnitude, 0, where scikit-learn's ``sklearn._loss`` takes one side (-1 for the
+absolute error, ``-quantile`` for the pinball loss); ties have probability zero for
+real-valued targets, so training does not notice, but a gradient check must not
+step across one.
+
+The pinball loss needs its quantile levels. They travel with the targets: the
+training targets of a quantile model are ``[Y, T]``, twice as many columns as
+outputs, ``T`` holding each output's level (see
+:meth:`~skneuron._targets.RegressionTarget.training_targets`), so that one record
+serves any levels and the registry stays a table of plain functions.
 
 Loss values stay finite for any finite ``Z``: the binary cross-entropy is computed
 from ``Z`` as ``log(1 + exp(Z)) - Y Z``; the categorical one as ``-log(p)`` of the
@@ -21,7 +38,7 @@ float (a loss of at most 87 in float32, 708 in float64, where scikit-learn clips
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from scipy.special import xlogy
@@ -40,12 +57,16 @@ class Loss:
         Output activations for which ``dL/dZ = A - Y`` (see the module docstring).
     gradient : callable or None
         ``gradient(Y, A, out)``: ``dL/dA`` written into ``out``, for non-canonical
-        pairs; ``None`` when every allowed pair is canonical.
+        pairs; ``None`` when every allowed pair is canonical or fused.
+    deltas : dict
+        Output activation -> ``delta(Y, Z, A, out)``: ``dL/dZ`` written into
+        ``out``, for non-canonical pairs whose chain rule would not be stable.
     """
 
     values: dict
     canonical: frozenset
     gradient: Callable | None = None
+    deltas: dict = field(default_factory=dict)
 
 
 def _categorical_cross_entropy(Y, Z, A):
@@ -76,6 +97,58 @@ def _half_poisson_deviance(Y, Z, A):
     return (xlogy(Y, Y) - Y * Z - Y + A).sum(axis=1)
 
 
+def _half_gamma_deviance(Y, Z, A):
+    # log(mu / y) + y / mu - 1 with mu = exp(z): scikit-learn's HalfGammaLoss plus
+    # its constant_to_optimal_zero, so 0 at a perfect fit as the Poisson deviance.
+    return (Z - np.log(Y) + _y_over_mu(Y, Z) - 1).sum(axis=1)
+
+
+def _y_over_mu(Y, Z):
+    # y exp(-z) as exp(log y - z), the exponent clipped as the exp output clips
+    # its argument, so that it stays finite for any finite z.
+    ratio = np.log(Y) - Z
+    np.minimum(ratio, np.log(np.finfo(ratio.dtype).max) - 1, out=ratio)
+    return np.exp(ratio, out=ratio)
+
+
+def _gamma_delta(Y, Z, A, out):
+    # dL/dz = 1 - y / mu, directly: the chain rule through exp would compute
+    # (1 / mu - y / mu**2) mu, dividing by a mu that may underflow to 0.
+    np.subtract(1, _y_over_mu(Y, Z), out=out)
+
+
+def _absolute_error(Y, Z, A):
+    return np.abs(A - Y).sum(axis=1)
+
+
+def _absolute_error_gradient(Y, A, out):
+    # sign(a - y): 0 at a tie, the subgradient of least magnitude.
+    np.subtract(A, Y, out=out)
+    np.sign(out, out=out)
+
+
+def _split_levels(Y, A):
+    """Targets and quantile levels of training targets ``[Y, T]`` (module docs)."""
+    k = A.shape[1]
+    return Y[:, :k], Y[:, k:]
+
+
+def _pinball(Y, Z, A):
+    # rho_tau(u) = u (tau - 1[u < 0]) with u = y - q: tau u above the quantile,
+    # (tau - 1) u below; summed over outputs, as scikit-learn's PinballLoss.
+    Y, tau = _split_levels(Y, A)
+    u = Y - A
+    return (u * (tau - (u < 0))).sum(axis=1)
+
+
+def _pinball_gradient(Y, A, out):
+    # d rho / dq = 1[y < q] - tau; 0 at a tie, the subgradient of least magnitude.
+    Y, tau = _split_levels(Y, A)
+    np.less(Y, A, out=out)
+    out -= tau
+    out[Y == A] = 0
+
+
 LOSSES = {
     "log_loss": Loss(
         values={
@@ -96,6 +169,21 @@ LOSSES = {
     "poisson": Loss(
         values={"exp": _half_poisson_deviance},
         canonical=frozenset({"exp"}),
+    ),
+    "gamma": Loss(
+        values={"exp": _half_gamma_deviance},
+        canonical=frozenset(),
+        deltas={"exp": _gamma_delta},
+    ),
+    "absolute_error": Loss(
+        values={"identity": _absolute_error},
+        canonical=frozenset(),
+        gradient=_absolute_error_gradient,
+    ),
+    "quantile": Loss(
+        values={"identity": _pinball, "cumulative_softplus": _pinball},
+        canonical=frozenset(),
+        gradient=_pinball_gradient,
     ),
 }
 """Losses by canonical name."""

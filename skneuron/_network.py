@@ -305,6 +305,9 @@ class Workspace:
         ----------
         X : ndarray or sparse matrix of shape (n_samples, n_features)
         Y : ndarray of shape (n_samples, n_outputs)
+            The training targets; for the pinball loss ``(n_samples,
+            2 * n_outputs)``, the targets then their quantile levels (see
+            :mod:`._losses`).
         sample_weight : ndarray of shape (n_samples,) or None
         weight_total : float or None
             What the weighted sum is divided by; default ``sample_weight.sum()``.
@@ -330,6 +333,8 @@ class Workspace:
         dZ = self.dZ[-1][:n]
         if net.output_activation in self.loss.canonical:
             np.subtract(A_out, Y, out=dZ)
+        elif net.output_activation in self.loss.deltas:
+            self.loss.deltas[net.output_activation](Y, Z_out, A_out, out=dZ)
         else:
             self.loss.gradient(Y, A_out, out=dZ)
             net.functions[-1].derivative(Z_out, A_out, dZ)

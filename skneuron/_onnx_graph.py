@@ -10,7 +10,7 @@ import numpy as np
 from onnx import TensorProto
 
 FLOAT, DOUBLE, INT64 = TensorProto.FLOAT, TensorProto.DOUBLE, TensorProto.INT64
-STRING = TensorProto.STRING
+STRING, BOOL = TensorProto.STRING, TensorProto.BOOL
 _SQRT_HALF = np.sqrt(0.5)
 
 # Rational approximations of erf and erfc from Cephes' ndtr (S. L. Moshier, public
@@ -156,7 +156,7 @@ def _silu(g, Z, activation):
     return g("Mul", Z, g("Sigmoid", Z))
 
 
-def _softmax(g, Z, activation):
+def _softmax(g, Z, activation, n_outputs=None):
     return g("Softmax", Z, axis=1)
 
 
@@ -165,6 +165,14 @@ def _exp(g, Z, activation):
     dtype = np.float64 if g.proto_dtype == DOUBLE else np.float32
     limit = g.constant(np.log(np.finfo(dtype).max) - 1)
     return g("Exp", g("Min", Z, limit))
+
+
+def _cumulative_softplus(g, Z, activation, n_outputs):
+    # [z_1, softplus(z_2), ..., softplus(z_k)], then summed along the row: the
+    # non-crossing quantile outputs, as skneuron's cumsum.
+    first = g.constant([1] + [0] * (n_outputs - 1), (1, n_outputs), BOOL)
+    increments = g("Where", first, Z, _softplus(g, Z, activation))
+    return g("CumSum", increments, g.constant(1, (), INT64))
 
 
 GRAPHS = {
@@ -179,6 +187,7 @@ GRAPHS = {
     "silu": _silu,
     "softmax": _softmax,
     "exp": _exp,
+    "cumulative_softplus": _cumulative_softplus,
 }
 """ONNX graph of each activation of ``_activations.ACTIVATIONS`` a network may hold."""
 
@@ -215,5 +224,6 @@ def forward(g, model, input_name):
     A = g("Cast", input_name, to=g.proto_dtype)
     for W, b, graph, function in layers:
         Z = g("Add", g("MatMul", A, g.constant(W, W.shape)), g.constant(b, (1, len(b))))
-        A = graph(g, Z, function)
+        # A graph of a non-elementwise output may need its width (cumulative sums).
+        A = graph(g, Z, function, *([] if function.elementwise else [len(b)]))
     return A

@@ -1,10 +1,13 @@
 """NeuronRegressor: real-valued targets on top of the shared logic."""
 
+from numbers import Real
+
+import numpy as np
 from sklearn.base import RegressorMixin
 from sklearn.utils.metaestimators import available_if
 
 from ._base import BaseNeuron, _is_stochastic
-from ._compat import StrOptions, _fit_context
+from ._compat import Interval, StrOptions, _fit_context
 from ._docs import fill
 from ._targets import RegressionTarget
 
@@ -14,15 +17,44 @@ class NeuronRegressor(RegressorMixin, BaseNeuron):
 
     A drop-in replacement for :class:`sklearn.neural_network.MLPRegressor`: same
     parameters (``loss`` first, as there), defaults and fitted attributes, plus an
-    activation per hidden layer. The output layer is linear for the squared error
-    and exponential (a log link) for the Poisson loss.
+    activation per hidden layer, and the losses of
+    :class:`~sklearn.ensemble.HistGradientBoostingRegressor`. The output layer is
+    linear for the squared and absolute errors and a single quantile, exponential
+    (a log link) for the Poisson and gamma losses, and cumulative (non-crossing)
+    for several quantiles.
 
     Parameters
     ----------
-    loss : {"squared_error", "poisson"}, default="squared_error"
-        ``"squared_error"`` is half the squared error, summed over outputs and
-        averaged over samples; ``"poisson"`` is half the Poisson deviance, with an
-        exponential output, and requires ``y >= 0``.
+    loss : {"squared_error", "absolute_error", "gamma", "poisson", "quantile"}, \
+            default="squared_error"
+        The loss, summed over outputs and averaged over samples, with
+        :class:`~sklearn.ensemble.HistGradientBoostingRegressor`'s names and
+        scikit-learn's definitions (``sklearn._loss``):
+
+        - ``"squared_error"``: half the squared error, :math:`(a - y)^2 / 2`;
+        - ``"absolute_error"``: :math:`|a - y|`, for the conditional median;
+        - ``"poisson"``: half the Poisson deviance, exponential output, ``y >= 0``;
+        - ``"gamma"``: half the gamma deviance
+          :math:`\\log(a / y) + y / a - 1`, exponential output, ``y > 0``;
+        - ``"quantile"``: the pinball loss :math:`\\rho_\\tau(y - a)` with
+          :math:`\\rho_\\tau(u) = u\\,(\\tau - 1_{u < 0})`, for the
+          conditional quantile of level :math:`\\tau` = ``quantile``.
+
+        The absolute error and the pinball loss are not differentiable at
+        :math:`a = y`: training takes the subgradient 0 there.
+
+    quantile : float, array-like of float or None, default=None
+        The quantile level(s) of ``loss="quantile"``, strictly between 0 and 1;
+        ignored by the other losses, and required by it (as in
+        :class:`~sklearn.ensemble.HistGradientBoostingRegressor`). A float fits
+        that quantile, one output per target column. A sorted list such as
+        ``[0.1, 0.5, 0.9]`` fits one network with one output per level, for a
+        single target column, whose outputs cannot cross: the first is free, each
+        next one adds a softplus (positive) increment. ``predict`` then returns
+        shape ``(n_samples, n_quantiles)``, and ``score``, scikit-learn's R², does
+        not apply (use :func:`~sklearn.metrics.mean_pinball_loss` per column).
+        With ``early_stopping``, the validation score of the absolute error and
+        the pinball loss is minus their mean on the held-out data, not R².
 
     {shared_parameters}
 
@@ -54,6 +86,7 @@ class NeuronRegressor(RegressorMixin, BaseNeuron):
     _parameter_constraints: dict = {
         **BaseNeuron._parameter_constraints,
         "loss": [StrOptions(set(RegressionTarget.OUTPUT_ACTIVATIONS))],
+        "quantile": [Interval(Real, 0, 1, closed="neither"), "array-like", None],
     }
 
     def __init__(
@@ -62,6 +95,7 @@ class NeuronRegressor(RegressorMixin, BaseNeuron):
         hidden_layer_sizes=(100,),
         activation="relu",
         *,
+        quantile=None,
         solver="adam",
         alpha=0.0001,
         batch_size="auto",
@@ -93,6 +127,7 @@ class NeuronRegressor(RegressorMixin, BaseNeuron):
         dtype="auto",
     ):
         self.loss = loss
+        self.quantile = quantile
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
         self.solver = solver
@@ -143,6 +178,7 @@ class NeuronRegressor(RegressorMixin, BaseNeuron):
         self : NeuronRegressor
             The fitted estimator.
         """
+        self._check_levels_kept(incremental=False)
         return self._fit(X, y, sample_weight)
 
     @available_if(_is_stochastic)
@@ -164,14 +200,34 @@ class NeuronRegressor(RegressorMixin, BaseNeuron):
         self : NeuronRegressor
             The updated estimator.
         """
+        self._check_levels_kept(incremental=True)
         return self._fit(X, y, sample_weight, incremental=True)
 
     def _new_target(self):
-        return RegressionTarget(self.loss)
+        return RegressionTarget(self.loss, self.quantile)
+
+    def _check_levels_kept(self, incremental):
+        """Refuse to resume training toward other quantile levels than the model's.
+
+        The fitted target, with its levels, is what a resumed fit trains on: a
+        changed ``quantile`` would be silently ignored.
+        """
+        fitted = getattr(self, "_target", None)
+        if fitted is None or not (self.warm_start or incremental):
+            return
+        levels = RegressionTarget(self.loss, self.quantile).levels
+        if not np.array_equal(
+            np.atleast_1d(fitted.levels), np.atleast_1d(levels)
+        ) or fitted.several != (np.ndim(self.quantile) == 1):
+            raise ValueError(
+                f"quantile={self.quantile!r} differs from the levels the model was "
+                f"fitted with, {fitted.levels}; warm_start and partial_fit keep them. "
+                "Fit without warm_start to change them."
+            )
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        tags.target_tags.positive_only = self.loss == "poisson"
+        tags.target_tags.positive_only = self.loss in {"poisson", "gamma"}
         return tags
 
     def predict(self, X):

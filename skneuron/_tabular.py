@@ -58,6 +58,7 @@ _NETWORK_PARAMS = (
 
 
 class _TabularBase(CallbackSupportMixin, BaseEstimator):
+    _network_params = _NETWORK_PARAMS
     _parameter_constraints: dict = {
         "clip_outliers": ["boolean"],
         "categorical_features": [StrOptions({"from_dtype"}), "array-like", None],
@@ -73,7 +74,7 @@ class _TabularBase(CallbackSupportMixin, BaseEstimator):
 
     def _neuron_estimator(self, n_samples):
         """The unfitted NeuronClassifier or NeuronRegressor of the recipe."""
-        params = {name: getattr(self, name) for name in _NETWORK_PARAMS}
+        params = {name: getattr(self, name) for name in self._network_params}
         early = self.early_stopping
         if early == "auto":
             early = n_samples * self.validation_fraction >= self.min_validation_samples
@@ -308,11 +309,25 @@ class TabularRegressor(RegressorMixin, _TabularBase):
 
     Parameters
     ----------
+    loss : {"squared_error", "absolute_error", "gamma", "poisson", "quantile"}, \
+            default="squared_error"
+        The loss, as in :class:`NeuronRegressor`.
+
+    quantile : float, array-like of float or None, default=None
+        The quantile level(s) of ``loss="quantile"``, as in
+        :class:`NeuronRegressor`: a sorted list fits non-crossing quantiles of one
+        target, predicted as shape ``(n_samples, n_quantiles)``.
+
     {shared_parameters}
 
     scale_target : bool, default=True
         Standardize the targets (weighted by ``sample_weight``) for training, and
-        predict in their original scale.
+        predict in their original scale. A median or a quantile of standardized
+        targets maps back linearly, so the scaling holds for every loss; for the
+        Poisson and gamma losses, whose targets must stay non-negative and
+        positive, the targets are divided by their standard deviation but not
+        centered (and the log-link model is unchanged by that division up to
+        its output bias).
 
     Attributes
     ----------
@@ -342,11 +357,16 @@ class TabularRegressor(RegressorMixin, _TabularBase):
     _parameter_constraints: dict = {
         **_TabularBase._parameter_constraints,
         "scale_target": ["boolean"],
+        "loss": NeuronRegressor._parameter_constraints["loss"],
+        "quantile": NeuronRegressor._parameter_constraints["quantile"],
     }
+    _network_params = (*_NETWORK_PARAMS, "loss", "quantile")
 
     def __init__(
         self,
         *,
+        loss="squared_error",
+        quantile=None,
         clip_outliers=True,
         categorical_features="from_dtype",
         max_categories=32,
@@ -367,6 +387,8 @@ class TabularRegressor(RegressorMixin, _TabularBase):
         random_state=None,
         verbose=False,
     ):
+        self.loss = loss
+        self.quantile = quantile
         self.clip_outliers = clip_outliers
         self.categorical_features = categorical_features
         self.max_categories = max_categories
@@ -415,7 +437,9 @@ class TabularRegressor(RegressorMixin, _TabularBase):
         task = self._open_task(X, y, sample_weight)
         self.target_scaler_ = None
         if self.scale_target:
-            self.target_scaler_ = StandardScaler().fit(
+            # Log-link losses need y > 0 (gamma) or y >= 0 (Poisson): no centering.
+            center = self.loss not in {"poisson", "gamma"}
+            self.target_scaler_ = StandardScaler(with_mean=center).fit(
                 y.reshape(len(y), -1), sample_weight=sample_weight
             )
             y = self.target_scaler_.transform(y.reshape(len(y), -1)).reshape(y.shape)
@@ -433,11 +457,14 @@ class TabularRegressor(RegressorMixin, _TabularBase):
 
         Returns
         -------
-        ndarray of shape (n_samples,) or (n_samples, n_outputs)
+        ndarray of shape (n_samples,), (n_samples, n_outputs) or \
+                (n_samples, n_quantiles)
         """
         predictions = super().predict(X)
         if self.target_scaler_ is None:
             return predictions
-        shape = predictions.shape
-        scaled = predictions.reshape(len(predictions), -1)
-        return self.target_scaler_.inverse_transform(scaled).reshape(shape)
+        # Linear, column by column; several quantiles of one target share its
+        # scaling (a positive scale keeps them in order).
+        scaler = self.target_scaler_
+        predictions = predictions * scaler.scale_
+        return predictions + scaler.mean_ if scaler.with_mean else predictions

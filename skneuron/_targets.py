@@ -9,7 +9,12 @@ stopping. Parameters a user may change between calls (``class_weight``,
 """
 
 import numpy as np
-from sklearn.metrics import accuracy_score, r2_score
+from sklearn.metrics import (
+    accuracy_score,
+    mean_absolute_error,
+    mean_pinball_loss,
+    r2_score,
+)
 from sklearn.preprocessing import LabelBinarizer
 from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.multiclass import type_of_target, unique_labels
@@ -155,18 +160,31 @@ class ClassificationTarget:
 
 
 class RegressionTarget:
-    """Real-valued targets, one network output per target column.
+    """Real-valued targets, one network output per target column or quantile.
 
     Parameters
     ----------
     loss : str
         The loss, which fixes the output activation and the domain of ``y``.
+    quantile : float, array-like of float or None, default=None
+        The quantile level(s) of ``loss="quantile"``, ignored by the other losses.
+        A float gives one output per target column; a sorted sequence gives one
+        output per level, for a single target column, and non-crossing outputs.
     """
 
-    OUTPUT_ACTIVATIONS = {"squared_error": "identity", "poisson": "exp"}
+    OUTPUT_ACTIVATIONS = {
+        "squared_error": "identity",
+        "absolute_error": "identity",
+        "quantile": "identity",
+        "poisson": "exp",
+        "gamma": "exp",
+    }
 
-    def __init__(self, loss):
+    def __init__(self, loss, quantile=None):
         self.loss = loss
+        self.levels = _quantile_levels(quantile) if loss == "quantile" else None
+        # A sequence of levels, even of one, asks for the quantiles of one target.
+        self.several = self.levels is not None and np.ndim(quantile) == 1
 
     def fit(self, y, classes=None, incremental=False):
         """Nothing to learn from real-valued targets."""
@@ -174,6 +192,8 @@ class RegressionTarget:
 
     @property
     def output_activation(self):
+        if self.several:
+            return "cumulative_softplus"  # outputs that cannot cross
         return self.OUTPUT_ACTIVATIONS[self.loss]
 
     def validate(self, y):
@@ -191,31 +211,104 @@ class RegressionTarget:
                 "Some value(s) of y are negative, which the Poisson loss does not "
                 "allow: it models counts or rates, y >= 0."
             )
+        if self.loss == "gamma" and np.any(y <= 0):
+            raise ValueError(
+                "Some value(s) of y are not positive, which the gamma loss does not "
+                "allow: it models positive amounts, y > 0."
+            )
+        if self.several and y.ndim == 2:
+            raise ValueError(
+                f"quantile={self.levels.tolist()} fits several quantiles of one "
+                f"target, but y has {y.shape[1]} columns. Fit one model per column, "
+                "or pass a single quantile level for one output per column."
+            )
         return y
 
     def check(self, y, warm_start, classes=None):
         return self.validate(y)
 
     def encode(self, y):
+        if self.several:  # the target once per quantile output
+            return np.repeat(y.reshape(-1, 1), len(self.levels), axis=1)
         return y.reshape(len(y), -1)
 
     def weigh(self, y, sample_weight, class_weight, incremental):
         return sample_weight
 
     def training_targets(self, Y, label_smoothing):
-        return Y
+        """The targets the loss sees: for the pinball loss, ``[Y, levels]``.
+
+        The quantile levels travel with the targets (see :mod:`._losses`), one
+        column per output, so that batches and validation splits carry them along.
+        """
+        if self.levels is None:
+            return Y
+        levels = np.broadcast_to(self.levels.astype(Y.dtype), Y.shape)
+        return np.hstack([Y, levels])
 
     def stratify(self, Y):
         return None
 
     def decode(self, outputs):
-        return outputs.ravel() if outputs.shape[1] == 1 else outputs
+        if outputs.shape[1] == 1 and not self.several:
+            return outputs.ravel()
+        return outputs
 
     def score(self, outputs, y, sample_weight):
-        """R² of the outputs, the validation score of early stopping."""
+        """The validation score of early stopping, higher is better.
+
+        R² for the losses whose prediction is the conditional mean (squared error,
+        Poisson, gamma), as scikit-learn's MLP scores. The absolute error and the
+        pinball loss predict a median or quantiles, which R² would fault for not
+        being the mean: they score minus their mean loss on the held-out data
+        (minus :func:`~sklearn.metrics.mean_absolute_error`, minus
+        :func:`~sklearn.metrics.mean_pinball_loss` averaged over the levels).
+        """
         if not np.isfinite(outputs).all():
             return np.nan  # as scikit-learn's MLP scores a diverged model
+        if self.loss == "absolute_error":
+            predictions = outputs.reshape(y.shape)
+            return -mean_absolute_error(y, predictions, sample_weight=sample_weight)
+        if self.levels is not None:
+            return -_mean_pinball(y, outputs, self.levels, sample_weight)
         return r2_score(y, outputs.reshape(y.shape), sample_weight=sample_weight)
+
+
+def _quantile_levels(quantile):
+    """The quantile level(s) as a 1-D array, or a ValueError saying what is wrong."""
+    if quantile is None:
+        raise ValueError(
+            "loss='quantile' needs the quantile level to estimate: pass quantile=0.5 "
+            "for the median, or a sorted list such as quantile=[0.1, 0.5, 0.9]."
+        )
+    levels = np.atleast_1d(np.asarray(quantile, dtype=float))
+    if levels.ndim != 1 or not len(levels):
+        raise ValueError(
+            f"quantile must be a float or a 1-D list of floats, got {quantile!r}."
+        )
+    if not ((levels > 0) & (levels < 1)).all() or np.any(np.diff(levels) <= 0):
+        raise ValueError(
+            "quantile levels must lie strictly between 0 and 1, in increasing order "
+            f"without repeats; got {levels.tolist()}."
+        )
+    return levels
+
+
+def _mean_pinball(y, outputs, levels, sample_weight):
+    """Mean pinball loss over samples, averaged over outputs: scikit-learn's."""
+    Y = y.reshape(len(y), -1)
+    columns = np.broadcast_to(levels, outputs.shape[1:])
+    return np.mean(
+        [
+            mean_pinball_loss(
+                Y[:, min(j, Y.shape[1] - 1)],
+                outputs[:, j],
+                alpha=level,
+                sample_weight=sample_weight,
+            )
+            for j, level in enumerate(columns)
+        ]
+    )
 
 
 def _check_object_labels(y):

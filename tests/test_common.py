@@ -17,6 +17,9 @@ ESTIMATORS = [
     # No hidden layer: multinomial logistic regression, fitted as such, by L-BFGS.
     NeuronClassifier(hidden_layer_sizes=(), solver="lbfgs"),
     NeuronRegressor(loss="poisson", solver="lbfgs"),
+    NeuronRegressor(loss="gamma", solver="lbfgs"),
+    NeuronRegressor(loss="absolute_error", solver="lbfgs"),
+    NeuronRegressor(loss="quantile", quantile=0.8),
     NeuronClassifier(early_stopping=True),
     NeuronClassifier(label_smoothing=0.1, solver="lbfgs"),
     NeuronRegressor(early_stopping=True, solver="sgd"),
@@ -34,10 +37,11 @@ def test_default_estimators_pass_every_check():
 
 def expected_failed_checks(estimator):
     expected = {}
-    if getattr(estimator, "loss", None) == "poisson":
+    if getattr(estimator, "loss", None) in {"poisson", "gamma"}:
         expected["check_regressor_multioutput"] = (
             "fits make_regression targets, which are negative and outside the "
-            "domain of the Poisson loss; this check ignores the positive_only tag"
+            "domain of the Poisson and gamma losses; this check ignores the "
+            "positive_only tag"
         )
     if getattr(estimator, "activation", None) == "tanh":
         expected["check_class_weight_classifiers"] = (

@@ -10,6 +10,10 @@ from skneuron._network import PREDICT_CHUNK_ROWS, Network, Workspace
 
 
 def _targets(loss, output, n, rng):
+    if loss == "quantile":  # the targets, then each output's level (see _losses)
+        return np.hstack([rng.randn(n, 2), np.tile([0.2, 0.7], (n, 1))])
+    if loss == "gamma":
+        return rng.gamma(2.0, 1.0, (n, 2))
     if output == "softmax":
         return np.eye(3)[rng.randint(0, 3, n)]
     if output == "logistic":
@@ -26,6 +30,10 @@ PAIRS = [
     ("squared_error", "logistic"),
     ("squared_error", "identity"),
     ("poisson", "exp"),
+    ("gamma", "exp"),
+    ("absolute_error", "identity"),
+    ("quantile", "identity"),
+    ("quantile", "cumulative_softplus"),
 ]
 
 
@@ -49,7 +57,8 @@ def test_gradient_matches_central_differences(activation, loss, output, hidden):
     X = rng.randn(n, 3)
     Y = _targets(loss, output, n, rng)
     sample_weight = rng.uniform(0.5, 2.0, n)
-    network = Network((3, *hidden, Y.shape[1]), [activation] * len(hidden), output)
+    n_outputs = Y.shape[1] // (2 if loss == "quantile" else 1)
+    network = Network((3, *hidden, n_outputs), [activation] * len(hidden), output)
     params = network.init_params(rng, np.float64)
     workspace = Workspace(network, params.copy(), n, loss, alpha=0.3)
 

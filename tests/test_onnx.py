@@ -41,6 +41,7 @@ def _data(kind, dtype):
         "regression": s,
         "two_outputs": np.c_[s, X[:, 2] - X[:, 3]],
         "counts": rng.poisson(np.exp(0.5 * X[:, 0])).astype(float),
+        "positive": rng.gamma(2.0, np.exp(0.5 * X[:, 0]) / 2.0),
     }
     return X, targets[kind]
 
@@ -77,6 +78,19 @@ CONFIGURATIONS = {
     "out=identity 2 outputs": (_regressor, {}, "two_outputs"),
     "out=exp poisson": (_regressor, {"loss": "poisson"}, "counts"),
     "poisson, gelu": (_regressor, {"loss": "poisson", "activation": "gelu"}, "counts"),
+    "out=exp gamma": (_regressor, {"loss": "gamma"}, "positive"),
+    "absolute_error": (_regressor, {"loss": "absolute_error"}, "regression"),
+    "quantile 0.8": (_regressor, {"loss": "quantile", "quantile": 0.8}, "regression"),
+    "quantile 0.3, 2 outputs": (
+        _regressor,
+        {"loss": "quantile", "quantile": 0.3},
+        "two_outputs",
+    ),
+    "out=cumulative_softplus": (
+        _regressor,
+        {"loss": "quantile", "quantile": [0.1, 0.5, 0.9]},
+        "regression",
+    ),
     "no hidden layer, binary": (_classifier, {"hidden_layer_sizes": ()}, "binary"),
     "no hidden layer, softmax": (
         _classifier,

@@ -175,6 +175,8 @@ _NON_DEFAULT = {
     "early_stopping": True,
     "class_weight": "balanced",
     "label_smoothing": 0.05,
+    "loss": "quantile",
+    "quantile": 0.3,
 }
 
 
