@@ -121,8 +121,8 @@ def _history(estimator, resume):
 def _run_lbfgs(estimator, data, network, params, resume, task):
     history = _history(estimator, resume)
     Y = data.target.training_targets(data.Y, getattr(estimator, "label_smoothing", 0.0))
-    loss_name = canonical_loss(estimator.loss)
-    workspace = Workspace(network, params, data.X.shape[0], loss_name, estimator.alpha)
+    loss = data.target.bind_loss(estimator.loss)
+    workspace = Workspace(network, params, data.X.shape[0], loss, estimator.alpha)
     # scipy prints L-BFGS's own lines: no per-iteration lines here, only the bar.
     progress = Progress(False, estimator.progress_bar, estimator.max_iter, "iteration")
     callbacks = user_callbacks(estimator)

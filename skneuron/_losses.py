@@ -24,11 +24,9 @@ absolute error, ``-quantile`` for the pinball loss); ties have probability zero 
 real-valued targets, so training does not notice, but a gradient check must not
 step across one.
 
-The pinball loss needs its quantile levels. They travel with the targets: the
-training targets of a quantile model are ``[Y, T]``, twice as many columns as
-outputs, ``T`` holding each output's level (see
-:meth:`~skneuron._targets.RegressionTarget.training_targets`), so that one record
-serves any levels and the registry stays a table of plain functions.
+The pinball loss has a parameter, its quantile levels (one per output, or one for
+all): :func:`loss_record` binds them into the record's functions, as
+``_activations.activation_record`` binds the leaky relu's slope.
 
 Loss values stay finite for any finite ``Z``: the binary cross-entropy is computed
 from ``Z`` as ``log(1 + exp(Z)) - Y Z``; the categorical one as ``-log(p)`` of the
@@ -39,6 +37,7 @@ float (a loss of at most 87 in float32, 708 in float64, where scikit-learn clips
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 
 import numpy as np
 from scipy.special import xlogy
@@ -127,29 +126,38 @@ def _absolute_error_gradient(Y, A, out):
     np.sign(out, out=out)
 
 
-def _split_levels(Y, A):
-    """Targets and quantile levels of training targets ``[Y, T]`` (module docs)."""
-    k = A.shape[1]
-    return Y[:, :k], Y[:, k:]
-
-
-def _pinball(Y, Z, A):
+def _pinball(Y, Z, A, tau):
     # rho_tau(u) = u (tau - 1[u < 0]) with u = y - q: tau u above the quantile,
     # (tau - 1) u below; summed over outputs, as scikit-learn's PinballLoss.
-    Y, tau = _split_levels(Y, A)
     u = Y - A
-    return (u * (tau - (u < 0))).sum(axis=1)
+    return (u * (tau.astype(A.dtype) - (u < 0))).sum(axis=1)
 
 
-def _pinball_gradient(Y, A, out):
+def _pinball_gradient(Y, A, out, tau):
     # d rho / dq = 1[y < q] - tau; 0 at a tie, the subgradient of least magnitude.
-    Y, tau = _split_levels(Y, A)
+    tau = tau.astype(A.dtype)
     np.less(Y, A, out=out)
     out -= tau
     out[Y == A] = 0
 
 
-LOSSES = {
+def _registry(quantile_levels):
+    """Every loss by canonical name, the pinball loss's levels bound."""
+    tau = np.asarray(quantile_levels, dtype=float)
+    return {
+        **_LOSSES_WITHOUT_PARAMETERS,
+        "quantile": Loss(
+            values={
+                "identity": partial(_pinball, tau=tau),
+                "cumulative_softplus": partial(_pinball, tau=tau),
+            },
+            canonical=frozenset(),
+            gradient=partial(_pinball_gradient, tau=tau),
+        ),
+    }
+
+
+_LOSSES_WITHOUT_PARAMETERS = {
     "log_loss": Loss(
         values={
             "softmax": _categorical_cross_entropy,
@@ -180,13 +188,10 @@ LOSSES = {
         canonical=frozenset(),
         gradient=_absolute_error_gradient,
     ),
-    "quantile": Loss(
-        values={"identity": _pinball, "cumulative_softplus": _pinball},
-        canonical=frozenset(),
-        gradient=_pinball_gradient,
-    ),
 }
-"""Losses by canonical name."""
+
+LOSSES = _registry(0.5)
+"""Every loss by canonical name; the pinball loss's at the median."""
 
 ALIASES = {"cross_entropy": "log_loss"}
 """Other accepted names, mapped to their canonical name."""
@@ -195,6 +200,14 @@ ALIASES = {"cross_entropy": "log_loss"}
 def canonical_loss(name):
     """The canonical name of a loss, a key of ``LOSSES``."""
     return ALIASES.get(name, name)
+
+
+def loss_record(name, quantile_levels=0.5):
+    """The record of the loss ``name`` (or an alias), its parameters bound.
+
+    ``quantile_levels``: the pinball loss's level of each output, or one for all.
+    """
+    return _registry(quantile_levels)[canonical_loss(name)]
 
 
 def smooth_labels(Y, epsilon, n_classes):

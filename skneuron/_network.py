@@ -249,8 +249,9 @@ class Workspace:
         The flat parameter vector, updated in place by the optimizer.
     batch_size : int
         The largest number of rows a batch may have.
-    loss : str
-        Canonical loss name, a key of ``LOSSES``.
+    loss : Loss or str
+        The loss record, its parameters bound (``_losses.loss_record``), or the
+        canonical name of a loss without parameters, a key of ``LOSSES``.
     alpha : float
         Strength of the L2 penalty on the weights.
     dropout : sequence of float or None, default=None
@@ -270,7 +271,7 @@ class Workspace:
         self.Z, self.A = network.allocate(batch_size, params.dtype)
         # dZ of each layer 1 .. L; a hidden layer's dA becomes its dZ in place.
         self.dZ = [np.empty_like(A) for A in self.A]
-        self.loss = LOSSES[loss]
+        self.loss = LOSSES[loss] if isinstance(loss, str) else loss
         self.alpha = alpha
         self._ones = np.ones(batch_size, dtype=params.dtype)
         self.rng = rng

@@ -20,7 +20,7 @@ from sklearn.utils.class_weight import compute_sample_weight
 from sklearn.utils.multiclass import type_of_target, unique_labels
 from sklearn.utils.validation import column_or_1d
 
-from ._losses import smooth_labels
+from ._losses import loss_record, smooth_labels
 
 
 def _as_1d(y):
@@ -135,6 +135,10 @@ class ClassificationTarget:
         n_classes = Y.shape[1] if self.y_type == "multiclass" else 2
         return smooth_labels(Y, label_smoothing, n_classes)
 
+    def bind_loss(self, name):
+        """The loss record ``name``: a classifier's losses have no parameters."""
+        return loss_record(name)
+
     def stratify(self, Y):
         """Stratify the validation split of single-output (binary) targets.
 
@@ -236,15 +240,11 @@ class RegressionTarget:
         return sample_weight
 
     def training_targets(self, Y, label_smoothing):
-        """The targets the loss sees: for the pinball loss, ``[Y, levels]``.
+        return Y
 
-        The quantile levels travel with the targets (see :mod:`._losses`), one
-        column per output, so that batches and validation splits carry them along.
-        """
-        if self.levels is None:
-            return Y
-        levels = np.broadcast_to(self.levels.astype(Y.dtype), Y.shape)
-        return np.hstack([Y, levels])
+    def bind_loss(self, name):
+        """The loss record ``name``, with this target's quantile levels bound."""
+        return loss_record(name, 0.5 if self.levels is None else self.levels)
 
     def stratify(self, Y):
         return None

@@ -6,7 +6,7 @@ from sklearn._loss.loss import AbsoluteError, HalfGammaLoss, PinballLoss
 from sklearn.neural_network._base import LOSS_FUNCTIONS as SKLEARN_LOSSES
 
 from skneuron._activations import ACTIVATIONS
-from skneuron._losses import LOSSES
+from skneuron._losses import LOSSES, loss_record
 
 rng = np.random.RandomState(0)
 Y_CLASSES = np.eye(3)[rng.randint(0, 3, 20)]
@@ -35,11 +35,6 @@ Y_TWO = rng.randn(20, 2)
 LEVELS = np.array([0.1, 0.8])
 
 
-def _with_levels(Y, levels):
-    """Training targets of the pinball loss: the targets, then each output's level."""
-    return np.hstack([Y, np.broadcast_to(levels, Y.shape)])
-
-
 def _gamma(y, raw):
     # scikit-learn's half gamma loss drops -log(y) - 1; skneuron keeps it (0 at a
     # perfect fit, as its Poisson deviance).
@@ -54,8 +49,8 @@ def _gamma(y, raw):
 HGB_CASES = [
     ("absolute_error", "identity", Y_TWO, lambda y, r: _unary(AbsoluteError(), y, r)),
     ("gamma", "exp", Y_POSITIVE, _gamma),
-    ("quantile", "identity", _with_levels(Y_TWO, LEVELS), PinballLoss),
-    ("quantile", "cumulative_softplus", _with_levels(Y_TWO, LEVELS), PinballLoss),
+    ("quantile", "identity", Y_TWO, PinballLoss),
+    ("quantile", "cumulative_softplus", Y_TWO, PinballLoss),
 ]
 
 
@@ -65,7 +60,7 @@ def _unary(loss, y, raw):
 
 def _delta(loss, output, Y, Z, A):
     """dL/dZ by the network's route: canonical, fused delta, or chain rule."""
-    record, dZ = LOSSES[loss], np.empty_like(A)
+    record, dZ = loss_record(loss, LEVELS), np.empty_like(A)
     if output in record.canonical:
         np.subtract(A, Y, out=dZ)
     elif output in record.deltas:
@@ -78,9 +73,9 @@ def _delta(loss, output, Y, Z, A):
 
 @pytest.mark.parametrize("loss, output, Y, reference", HGB_CASES)
 def test_hgb_loss_value_and_gradient_match_sklearn_loss(loss, output, Y, reference):
-    n_outputs = Y.shape[1] // (2 if loss == "quantile" else 1)
+    n_outputs = Y.shape[1]
     Z, A = _outputs(output, n_outputs)
-    values = LOSSES[loss].values[output](Y, Z, A)
+    values = loss_record(loss, LEVELS).values[output](Y, Z, A)
     dA = _delta(loss, output, Y, Z, A)
     expected_values, expected_grad = np.zeros(len(Y)), np.empty_like(A)
     for j in range(n_outputs):
@@ -104,10 +99,8 @@ def test_hgb_loss_value_and_gradient_match_sklearn_loss(loss, output, Y, referen
 def test_subgradient_at_a_tie_is_zero(loss):
     Y = np.array([[1.0, 2.0]])
     A = np.array([[1.0, 3.0]])  # a tie in the first column only
-    if loss == "quantile":
-        Y = _with_levels(Y, LEVELS)
     out = np.empty_like(A)
-    LOSSES[loss].gradient(Y, A, out=out)
+    loss_record(loss, LEVELS).gradient(Y, A, out=out)
     assert out[0, 0] == 0 and out[0, 1] != 0
 
 
@@ -129,10 +122,9 @@ def test_value_matches_scikit_learn(loss, output, Y, reference):
 
 @pytest.mark.parametrize("loss, output, Y, reference", [*CASES, *HGB_CASES])
 def test_value_finite_for_extreme_outputs(loss, output, Y, reference):
-    n_outputs = Y.shape[1] // (2 if loss == "quantile" else 1)
-    Z, A = _outputs(output, n_outputs, scale=1e4)
+    Z, A = _outputs(output, Y.shape[1], scale=1e4)
     with np.errstate(over="raise", invalid="raise", divide="raise"):
-        values = LOSSES[loss].values[output](Y, Z, A)
+        values = loss_record(loss, LEVELS).values[output](Y, Z, A)
     assert np.isfinite(values).all()
 
 
