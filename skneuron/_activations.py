@@ -69,6 +69,9 @@ class Activation:
         Whether each unit's output depends on its own input only (not softmax).
     parameters : dict, default={}
         The values bound into ``forward`` and ``derivative``, such as ``slope``.
+    monotone : bool, default=False
+        Whether every output is a non-decreasing function of every input: what
+        ``monotonic_cst`` needs of each layer (see :mod:`._monotonic`).
     """
 
     name: str
@@ -80,6 +83,7 @@ class Activation:
     init: str = "glorot"
     elementwise: bool = True
     parameters: dict = field(default_factory=dict)
+    monotone: bool = False
 
     @property
     def trainable(self):
@@ -237,6 +241,30 @@ def _cumulative_softplus_derivative(Z, A, dA):
     dA[:, 1:] *= Z[:, 1:]
 
 
+def _convex_width(Z):
+    # The first half of the units (the larger one, for an odd width) is convex.
+    return (Z.shape[1] + 1) // 2
+
+
+def _convex_concave_relu(Z, A):
+    # relu(z) on the first half of the units (convex), min(z, 0) = -relu(-z) on the
+    # second (concave): under sign-constrained weights, a network of relu alone is
+    # convex in its constrained inputs, one with both halves is not (Runje and
+    # Shankaranarayana, "Constrained Monotonic Neural Networks", ICML 2023).
+    h = _convex_width(Z)
+    np.maximum(Z[:, :h], 0, out=A[:, :h])
+    np.minimum(Z[:, h:], 0, out=A[:, h:])
+
+
+def _convex_concave_relu_derivative(Z, A, dA):
+    # f'(z) = 1 where the unit is active: A > 0 on the convex half, A < 0 on the
+    # concave one, carrying the sign of Z as relu's does.
+    h = _convex_width(A)
+    np.greater(A[:, :h], 0, out=A[:, :h])
+    np.less(A[:, h:], 0, out=A[:, h:])
+    dA *= A
+
+
 def _step(Z, A):
     # Heaviside with H(0) = 1: a McCulloch-Pitts neuron fires when its weighted sum
     # reaches the threshold, and the bias is minus that threshold.
@@ -246,16 +274,20 @@ def _step(Z, A):
 def _registry(leaky_relu_slope):
     slope = {"slope": leaky_relu_slope}
     both, output = frozenset({HIDDEN, OUTPUT}), frozenset({OUTPUT})
+    # monotone: non-decreasing in every input. gelu and silu dip below zero, and
+    # softmax raises one output by lowering the others.
+    up = {"monotone": True}
     records = [
-        Activation("identity", _identity, _identity_derivative, both),
-        Activation("logistic", _logistic, _logistic_derivative, both),
-        Activation("tanh", _tanh, _tanh_derivative),
+        Activation("identity", _identity, _identity_derivative, both, **up),
+        Activation("logistic", _logistic, _logistic_derivative, both, **up),
+        Activation("tanh", _tanh, _tanh_derivative, **up),
         Activation(
             "relu",
             _relu,
             _relu_derivative,
             forward_with_bias=_kernels.bias_relu,
             init="he",
+            **up,
         ),
         Activation(
             "leaky_relu",
@@ -264,13 +296,22 @@ def _registry(leaky_relu_slope):
             needs_z=True,
             init="he",
             parameters=slope,
+            **up,
         ),
-        Activation("elu", _elu, _elu_derivative, needs_z=True, init="he"),
-        Activation("softplus", _softplus, _softplus_derivative),
+        Activation("elu", _elu, _elu_derivative, needs_z=True, init="he", **up),
+        Activation("softplus", _softplus, _softplus_derivative, **up),
         Activation("gelu", _gelu, _gelu_derivative, needs_z=True, init="he"),
         Activation("silu", _silu, _silu_derivative, needs_z=True, init="he"),
+        Activation(
+            "convex_concave_relu",
+            _convex_concave_relu,
+            _convex_concave_relu_derivative,
+            init="he",
+            elementwise=False,
+            **up,
+        ),
         Activation("softmax", _softmax, _softmax_derivative, output, elementwise=False),
-        Activation("exp", _exp, _exp_derivative, output),
+        Activation("exp", _exp, _exp_derivative, output, **up),
         Activation(
             "cumulative_softplus",
             _cumulative_softplus,
@@ -278,6 +319,7 @@ def _registry(leaky_relu_slope):
             output,
             needs_z=True,
             elementwise=False,
+            **up,
         ),
         # Its derivative is zero wherever it is defined: nothing to backpropagate.
         Activation("step", _step, None, frozenset()),

@@ -91,6 +91,7 @@ class BaseNeuron(
             StrOptions({"auto", "float32", "float64"}),
             Options(type, {np.float32, np.float64}),
         ],
+        "monotonic_cst": ["array-like", dict, None],
     }
 
     def _new_target(self):

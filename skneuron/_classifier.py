@@ -45,6 +45,8 @@ class NeuronClassifier(ClassifierMixin, BaseNeuron):
         that can lift accuracy; the validation score and ``score`` still use the
         true labels. scikit-learn's MLP has no such parameter (0).
 
+    {monotonic_cst}
+
     Attributes
     ----------
     classes_ : ndarray or list of ndarray
@@ -114,6 +116,7 @@ class NeuronClassifier(ClassifierMixin, BaseNeuron):
         loss="log_loss",
         class_weight=None,
         label_smoothing=0.0,
+        monotonic_cst=None,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -149,6 +152,7 @@ class NeuronClassifier(ClassifierMixin, BaseNeuron):
         self.loss = loss
         self.class_weight = class_weight
         self.label_smoothing = label_smoothing
+        self.monotonic_cst = monotonic_cst
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y, sample_weight=None):

@@ -9,7 +9,9 @@ hidden_layer_sizes : array-like of shape (n_hidden_layers,) or int, default=(100
         Activation of the hidden layers: one name for all, or one per hidden layer.
         ``"identity"``, ``"logistic"`` (also ``"sigmoid"``), ``"tanh"``, ``"relu"``,
         ``"leaky_relu"`` (slope ``leaky_relu_slope``), ``"elu"``, ``"softplus"``,
-        ``"gelu"`` (exact, with the normal CDF) or ``"silu"`` (also ``"swish"``).
+        ``"gelu"`` (exact, with the normal CDF), ``"silu"`` (also ``"swish"``) or
+        ``"convex_concave_relu"``: relu on the first half of the layer's units,
+        ``min(z, 0)`` on the second, for ``monotonic_cst``.
 
     solver : {"adam", "sgd", "lbfgs", "rmsprop", "adamw"}, default="adam"
         Weight optimizer: Adam, stochastic gradient descent with momentum,
@@ -106,7 +108,8 @@ hidden_layer_sizes : array-like of shape (n_hidden_layers,) or int, default=(100
         half-width :math:`\\sqrt{6 / (fan_{in} + fan_{out})}` (2 instead of 6 for
         logistic units). ``"he"``: :math:`\\sqrt{6 / fan_{in}}`; ``"lecun"``:
         :math:`\\sqrt{3 / fan_{in}}`; ``"auto"``: He for hidden layers of the relu
-        family (relu, leaky_relu, elu, gelu, silu), Glorot elsewhere.
+        family (relu, leaky_relu, elu, gelu, silu, convex_concave_relu), Glorot
+        elsewhere.
 
     leaky_relu_slope : float, default=0.01
         Slope of ``"leaky_relu"`` below zero, in [0, 1).
@@ -193,10 +196,32 @@ loss_ : float
         Name of the output activation."""
 
 
+MONOTONIC_CST = """\
+monotonic_cst : array-like of int of shape (n_features,), dict or None, \
+            default=None
+        Monotonic constraint of each feature, with
+        :class:`~sklearn.ensemble.HistGradientBoostingRegressor`'s meaning: 1 for
+        an increasing relation, -1 for a decreasing one, 0 for none; or a dict
+        ``{feature name: constraint}`` for data with feature names, the others
+        being 0. Guaranteed, not encouraged: the first-layer weights out of an
+        increasing (decreasing) feature are kept >= 0 (<= 0) and every later
+        weight >= 0, by projection after each step of the stochastic solvers and
+        as L-BFGS-B's bounds, and every activation is non-decreasing, so every
+        prediction is monotone in the constrained features whatever the others.
+        For regression and binary classification (``predict_proba[:, 1]``) only.
+        The hidden activations must be monotone (not ``"gelu"`` or ``"silu"``);
+        ``"convex_concave_relu"`` is recommended: with non-negative weights,
+        ``"relu"`` alone can only fit functions convex in the constrained
+        features. None or all zeros: no constraint, training is unchanged.
+        See :ref:`monotonic`."""
+
+
 def fill(docstring):
     """Insert the shared parameter and attribute descriptions into a docstring."""
-    return docstring.replace("{shared_parameters}", SHARED_PARAMETERS).replace(
-        "{shared_attributes}", SHARED_ATTRIBUTES
+    return (
+        docstring.replace("{shared_parameters}", SHARED_PARAMETERS)
+        .replace("{shared_attributes}", SHARED_ATTRIBUTES)
+        .replace("{monotonic_cst}", MONOTONIC_CST)
     )
 
 
@@ -242,6 +267,16 @@ clip_outliers : bool, default=True
 
     min_validation_samples : int, default=50
         Smallest validation set for ``early_stopping="auto"``.
+
+    monotonic_cst : array-like of int of shape (n_features,), dict or None, \
+            default=None
+        Monotonic constraint of each original column (1 increasing, -1
+        decreasing, 0 none; a dict ``{column name: constraint}`` for a data
+        frame), guaranteed as in :class:`NeuronRegressor`. A numeric column stays
+        one input of the network, standardized and clipped smoothly, both
+        increasing, so its constraint carries over; a constraint on a
+        categorical column is refused, its one-hot levels having no order.
+        Binary classification only, for the classifier.
 """
 
 TABULAR_ATTRIBUTES = """\

@@ -22,6 +22,7 @@ from ._callbacks import user_callbacks
 from ._compat import _check_optimize_result
 from ._lbfgs import fit_lbfgs
 from ._losses import LOSSES, canonical_loss
+from ._monotonic import SignConstraint, check_monotone_network
 from ._network import Network, Workspace
 from ._progress import Progress
 from ._stochastic import build_run
@@ -65,31 +66,47 @@ def fit_network(estimator, data, resume, incremental, task):
     """
     network = _build_network(estimator, data, resume)
     random_state = check_random_state(estimator.random_state)
-    if resume:
-        params = estimator._params.astype(data.X.dtype)  # a copy, trained in place
-    else:
-        params = network.init_params(
-            random_state, data.init_dtype, estimator.weight_init
-        ).astype(data.X.dtype, copy=False)
+    params, constraint = _start(estimator, data, network, resume, random_state)
     # A diverging fit overflows; that is caught below and reported as one clear
     # error instead of a stream of numpy warnings.
     with np.errstate(over="ignore", invalid="ignore"):
         if estimator.solver == "lbfgs":
-            result = _run_lbfgs(estimator, data, network, params, resume, task)
+            result = _run_lbfgs(
+                estimator, data, network, params, resume, task, constraint
+            )
         else:
             result = _run_stochastic(
                 estimator,
                 data,
                 network,
                 params,
-                resume,
-                incremental,
+                (resume, incremental, constraint),
                 random_state,
                 task,
             )
     if not np.isfinite(result.params).all():
         raise ValueError(_DIVERGED.format(what="weights"))
     return result
+
+
+def _start(estimator, data, network, resume, random_state):
+    """The starting parameters, and the sign constraint of ``monotonic_cst``.
+
+    The constraint is None when nothing is constrained; otherwise the start is
+    made feasible: a fresh draw by flipping signs, resumed weights by projection.
+    """
+    if resume:
+        params = estimator._params.astype(data.X.dtype)  # a copy, trained in place
+    else:
+        params = network.init_params(
+            random_state, data.init_dtype, estimator.weight_init
+        ).astype(data.X.dtype, copy=False)
+    if data.monotonic_cst is None:
+        return params, None
+    check_monotone_network(network)
+    constraint = SignConstraint(network, data.monotonic_cst)
+    (constraint if resume else constraint.reflect)(params)
+    return params, constraint
 
 
 def _build_network(estimator, data, resume):
@@ -118,7 +135,7 @@ def _history(estimator, resume):
     return list(estimator.history_) if resume else []
 
 
-def _run_lbfgs(estimator, data, network, params, resume, task):
+def _run_lbfgs(estimator, data, network, params, resume, task, constraint):
     history = _history(estimator, resume)
     Y = data.target.training_targets(data.Y, getattr(estimator, "label_smoothing", 0.0))
     loss = data.target.bind_loss(estimator.loss)
@@ -161,6 +178,7 @@ def _run_lbfgs(estimator, data, network, params, resume, task):
             tol=estimator.tol,
             history=history,
             on_iteration=on_iteration,
+            bounds=None if constraint is None else constraint.bounds(),
         )
     if status == "done":
         n_iter = _check_optimize_result("lbfgs", result, estimator.max_iter)
@@ -171,11 +189,20 @@ def _run_lbfgs(estimator, data, network, params, resume, task):
     return FitResult(data, network, params, history, n_iter, loss, samples_seen)
 
 
-def _run_stochastic(estimator, data, network, params, resume, incremental, rng, task):
+def _run_stochastic(estimator, data, network, params, how, rng, task):
+    """Mini-batch epochs; ``how`` is ``(resume, incremental, constraint)``."""
+    resume, incremental, constraint = how
     history = _history(estimator, resume)
     before, max_epochs = len(history), 1 if incremental else estimator.max_iter
     run = build_run(
-        estimator, data, network, params, history, (resume, incremental), rng
+        estimator,
+        data,
+        network,
+        params,
+        history,
+        (resume, incremental),
+        rng,
+        project=constraint,
     )
     tasks = task.epochs("epoch")
     if tasks is not None:

@@ -7,7 +7,17 @@ import scipy.optimize
 
 
 def fit_lbfgs(
-    workspace, X, Y, sample_weight, *, max_iter, max_fun, tol, history, on_iteration
+    workspace,
+    X,
+    Y,
+    sample_weight,
+    *,
+    max_iter,
+    max_fun,
+    tol,
+    history,
+    on_iteration,
+    bounds=None,
 ):
     """Minimize the full-batch loss with L-BFGS-B; leave the result in the workspace.
 
@@ -27,6 +37,10 @@ def fit_lbfgs(
     on_iteration : callable
         ``on_iteration(record, x) -> bool`` after each iteration, ``x`` being the
         iterate (float64, not to be kept: it is overwritten); True stops.
+    bounds : (ndarray, ndarray) or None, default=None
+        Lower and upper bounds of each parameter (``monotonic_cst``'s sign
+        pattern), which L-BFGS-B keeps every iterate within; the start must be
+        within them.
 
     Returns
     -------
@@ -73,6 +87,7 @@ def fit_lbfgs(
             completed.copy(),
             method="L-BFGS-B",
             jac=True,
+            bounds=None if bounds is None else scipy.optimize.Bounds(*bounds),
             callback=record,
             options={"maxiter": max_iter, "maxfun": max_fun, "gtol": tol},
         )

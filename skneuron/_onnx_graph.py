@@ -156,6 +156,14 @@ def _silu(g, Z, activation):
     return g("Mul", Z, g("Sigmoid", Z))
 
 
+def _convex_concave_relu(g, Z, activation, n_units):
+    # relu on the first half of the units, min(z, 0) on the second, as skneuron's.
+    convex = (n_units + 1) // 2
+    mask = [1] * convex + [0] * (n_units - convex)
+    first = g.constant(mask, (1, n_units), BOOL)
+    return g("Where", first, g("Relu", Z), g("Min", Z, g.constant(0.0)))
+
+
 def _softmax(g, Z, activation, n_outputs=None):
     return g("Softmax", Z, axis=1)
 
@@ -185,6 +193,7 @@ GRAPHS = {
     "softplus": _softplus,
     "gelu": _gelu,
     "silu": _silu,
+    "convex_concave_relu": _convex_concave_relu,
     "softmax": _softmax,
     "exp": _exp,
     "cumulative_softplus": _cumulative_softplus,
@@ -224,6 +233,6 @@ def forward(g, model, input_name):
     A = g("Cast", input_name, to=g.proto_dtype)
     for W, b, graph, function in layers:
         Z = g("Add", g("MatMul", A, g.constant(W, W.shape)), g.constant(b, (1, len(b))))
-        # A graph of a non-elementwise output may need its width (cumulative sums).
+        # A non-elementwise graph may need the layer's width (cumulative sums, halves).
         A = graph(g, Z, function, *([] if function.elementwise else [len(b)]))
     return A

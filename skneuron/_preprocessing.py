@@ -66,3 +66,53 @@ def make_preprocessor(X, categorical_features, max_categories, clip_outliers):
         remainder=scale,
         verbose_feature_names_out=False,
     )
+
+
+def preprocessed_monotonic_cst(preprocessor, cst, n_outputs):
+    """Monotonic constraints of the original columns, moved onto the network's inputs.
+
+    A numeric column stays one column, standardized (a positive scale) and
+    clipped smoothly: both increasing, so its constraint carries over as it is.
+    A categorical column becomes several one-hot columns with no order between
+    its levels: a constraint on it is refused.
+
+    Parameters
+    ----------
+    preprocessor : ColumnTransformer
+        Fitted, as made by :func:`make_preprocessor`.
+    cst : ndarray of int8 of shape (n_features_in,)
+        One of -1, 0, 1 per original column.
+    n_outputs : int
+        Number of columns the preprocessor outputs.
+
+    Returns
+    -------
+    ndarray of int8 of shape (n_outputs,)
+    """
+    names = getattr(preprocessor, "feature_names_in_", None)
+    numeric = []
+    for name, _, columns in preprocessor.transformers_:
+        if name == "remainder":
+            numeric = _input_indices(columns, names)
+    categorical = sorted(set(np.flatnonzero(cst)) - set(numeric))
+    if categorical:
+        shown = [str(names[i]) if names is not None else int(i) for i in categorical]
+        raise ValueError(
+            f"monotonic_cst constrains the categorical column(s) {shown}, which "
+            "are one-hot encoded: their levels have no order to be monotone in. "
+            "Set their constraint to 0, or treat them as numeric (see "
+            "categorical_features)."
+        )
+    out = np.zeros(n_outputs, dtype=np.int8)
+    out[preprocessor.output_indices_["remainder"]] = cst[numeric]
+    return out
+
+
+def _input_indices(columns, names):
+    """Column positions of a ColumnTransformer's selection: mask, names or indices."""
+    columns = np.asarray(columns)
+    if columns.dtype == bool:
+        return np.flatnonzero(columns)
+    if columns.dtype.kind in "OUS":
+        return np.array([list(names).index(c) for c in columns], dtype=np.intp)
+    return columns.astype(np.intp)

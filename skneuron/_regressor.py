@@ -58,6 +58,8 @@ class NeuronRegressor(RegressorMixin, BaseNeuron):
 
     {shared_parameters}
 
+    {monotonic_cst}
+
     Attributes
     ----------
     {shared_attributes}
@@ -125,6 +127,7 @@ class NeuronRegressor(RegressorMixin, BaseNeuron):
         callbacks=None,
         progress_bar=False,
         dtype="auto",
+        monotonic_cst=None,
     ):
         self.loss = loss
         self.quantile = quantile
@@ -159,6 +162,7 @@ class NeuronRegressor(RegressorMixin, BaseNeuron):
         self.callbacks = callbacks
         self.progress_bar = progress_bar
         self.dtype = dtype
+        self.monotonic_cst = monotonic_cst
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y, sample_weight=None):

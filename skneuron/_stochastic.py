@@ -27,11 +27,12 @@ from ._training import (
 )
 
 
-def build_run(estimator, data, network, params, history, how, rng):
+def build_run(estimator, data, network, params, history, how, rng, project=None):
     """The :class:`~._training.Run` of one ``fit`` or ``partial_fit`` call.
 
     ``how`` is ``(resume, incremental)``; ``rng`` the fit's random state, which
-    draws the validation split, then the dropout seed, then the shuffles.
+    draws the validation split, then the dropout seed, then the shuffles;
+    ``project`` the constraint applied after each step (:mod:`._monotonic`).
     """
     resume, incremental = how
     stopping, X, Y, sample_weight = stopping_rule(
@@ -55,6 +56,7 @@ def build_run(estimator, data, network, params, history, how, rng):
         samples_seen=estimator.t_ if resume else 0,
         progress=Progress(bool(estimator.verbose), estimator.progress_bar, max_epochs),
         on_epoch_end=user_callbacks(estimator),
+        project=project,
     )
 
 

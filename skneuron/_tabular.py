@@ -19,7 +19,8 @@ from ._callbacks import open_task
 from ._classifier import NeuronClassifier
 from ._compat import CallbackSupportMixin, Interval, StrOptions, _fit_context
 from ._docs import fill_tabular
-from ._preprocessing import make_preprocessor
+from ._monotonic import check_monotonic_cst
+from ._preprocessing import make_preprocessor, preprocessed_monotonic_cst
 from ._regressor import NeuronRegressor
 
 
@@ -65,6 +66,7 @@ class _TabularBase(CallbackSupportMixin, BaseEstimator):
         "max_categories": [Interval(Integral, 2, None, closed="left")],
         "early_stopping": [StrOptions({"auto"}), "boolean"],
         "min_validation_samples": [Interval(Integral, 1, None, closed="left")],
+        "monotonic_cst": ["array-like", dict, None],
         **{
             name: constraint
             for name, constraint in NeuronClassifier._parameter_constraints.items()
@@ -108,6 +110,11 @@ class _TabularBase(CallbackSupportMixin, BaseEstimator):
         so that scikit-learn's auto-propagated callbacks (``ProgressBar``) reach
         the network one level down, as from a Pipeline, and show its epochs.
         """
+        cst = check_monotonic_cst(
+            self.monotonic_cst,
+            self.n_features_in_,
+            getattr(self, "feature_names_in_", None),
+        )
         with config_context(enable_metadata_routing=True):
             preprocessor = make_preprocessor(
                 X, self.categorical_features, self.max_categories, self.clip_outliers
@@ -118,6 +125,9 @@ class _TabularBase(CallbackSupportMixin, BaseEstimator):
             weights = {name: sample_weight for name in consumed}
             with task.step("fit-transform-preprocessor"):
                 Xt = preprocessor.fit_transform(X, y, **weights)
+            if cst is not None:
+                cst = preprocessed_monotonic_cst(preprocessor, cst, Xt.shape[1])
+                network.set_params(monotonic_cst=cst)
             with task.step("fit-network", network):
                 network.fit(Xt, y, sample_weight=sample_weight)
         self.model_ = Pipeline([("preprocessor", preprocessor), ("network", network)])
@@ -232,6 +242,7 @@ class TabularClassifier(ClassifierMixin, _TabularBase):
         label_smoothing=0.1,
         random_state=None,
         verbose=False,
+        monotonic_cst=None,
     ):
         self.clip_outliers = clip_outliers
         self.categorical_features = categorical_features
@@ -253,6 +264,7 @@ class TabularClassifier(ClassifierMixin, _TabularBase):
         self.label_smoothing = label_smoothing
         self.random_state = random_state
         self.verbose = verbose
+        self.monotonic_cst = monotonic_cst
 
     def _neuron_estimator(self, n_samples):
         estimator = super()._neuron_estimator(n_samples)
@@ -386,6 +398,7 @@ class TabularRegressor(RegressorMixin, _TabularBase):
         scale_target=True,
         random_state=None,
         verbose=False,
+        monotonic_cst=None,
     ):
         self.loss = loss
         self.quantile = quantile
@@ -408,6 +421,7 @@ class TabularRegressor(RegressorMixin, _TabularBase):
         self.scale_target = scale_target
         self.random_state = random_state
         self.verbose = verbose
+        self.monotonic_cst = monotonic_cst
 
     @_fit_context(prefer_skip_nested_validation=False)
     def fit(self, X, y, sample_weight=None):

@@ -209,6 +209,10 @@ class Run:
     on_epoch_begin : callable or None
         ``on_epoch_begin()``, before each epoch (scikit-learn's callbacks open
         the epoch's task there).
+    project : callable or None
+        ``project(params)``, in place after each optimizer step: keeps the
+        parameters feasible (``monotonic_cst``'s sign pattern); None when they are
+        free, so that unconstrained training pays nothing.
     """
 
     workspace: object
@@ -222,6 +226,7 @@ class Run:
     progress: object
     on_epoch_end: object = None
     on_epoch_begin: object = None
+    project: object = None
 
 
 def train(run, max_epochs):
@@ -280,6 +285,8 @@ def run_epoch(run):
             workspace.resample_dropout(X.shape[0])
         loss = workspace.loss_gradient(X, Y, sample_weight, weight_total)
         run.optimizer.step(workspace.params, workspace.grad, run.optimizer_state, rate)
+        if run.project is not None:
+            run.project(workspace.params)
         total += loss * X.shape[0]
     run.samples_seen += batches.n_samples
     return {

@@ -16,6 +16,7 @@ from sklearn.utils.validation import check_X_y, validate_data
 
 from ._activations import hidden_activation_name
 from ._compat import _check_sample_weight, _get_feature_names
+from ._monotonic import check_monotonic_cst, check_task
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,8 @@ class FitData:
         Dropout rate of each hidden layer.
     n_features_in : int
     feature_names_in : ndarray or None
+    monotonic_cst : ndarray of int8 or None
+        One of -1, 0, 1 per feature; None when nothing is constrained.
     """
 
     X: object
@@ -57,6 +60,7 @@ class FitData:
     dropout: tuple
     n_features_in: int
     feature_names_in: np.ndarray | None
+    monotonic_cst: np.ndarray | None = None
 
 
 def validate_fit(estimator, X, y, sample_weight, *, resume, incremental, classes):
@@ -94,6 +98,11 @@ def validate_fit(estimator, X, y, sample_weight, *, resume, incremental, classes
         y = target.validate(y)
         target.fit(y, classes, incremental)
     Y = target.encode(y).astype(X.dtype, copy=False)
+    cst = check_monotonic_cst(
+        getattr(estimator, "monotonic_cst", None), X.shape[1], feature_names
+    )
+    if cst is not None:
+        check_task(target)
     class_weight = getattr(estimator, "class_weight", None)
     sample_weight = target.weigh(y, sample_weight, class_weight, incremental)
     if sample_weight is not None:
@@ -110,6 +119,7 @@ def validate_fit(estimator, X, y, sample_weight, *, resume, incremental, classes
         dropout=tuple(dropout),
         n_features_in=X.shape[1],
         feature_names_in=feature_names,
+        monotonic_cst=cst,
     )
 
 

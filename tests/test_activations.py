@@ -155,4 +155,4 @@ def test_every_output_activation_a_loss_follows_is_an_output_record():
 
 def test_he_initialization_for_the_relu_family_only():
     he = {name for name, record in ACTIVATIONS.items() if record.init == "he"}
-    assert he == {"relu", "leaky_relu", "elu", "gelu", "silu"}
+    assert he == {"relu", "leaky_relu", "elu", "gelu", "silu", "convex_concave_relu"}

@@ -91,6 +91,17 @@ CONFIGURATIONS = {
         {"loss": "quantile", "quantile": [0.1, 0.5, 0.9]},
         "regression",
     ),
+    # Sign-constrained weights are ordinary weights: nothing to convert.
+    "monotonic_cst, regressor": (
+        _regressor,
+        {"monotonic_cst": [1, -1, 0, 1], "activation": "convex_concave_relu"},
+        "regression",
+    ),
+    "monotonic_cst, binary": (
+        _classifier,
+        {"monotonic_cst": [1, 0, -1, 0], "activation": "tanh"},
+        "binary",
+    ),
     "no hidden layer, binary": (_classifier, {"hidden_layer_sizes": ()}, "binary"),
     "no hidden layer, softmax": (
         _classifier,

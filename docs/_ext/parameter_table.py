@@ -37,8 +37,9 @@ SHARED_NOTES = {
     "activation": (
         "extends",
         "Also ``'leaky_relu'``, ``'elu'``, ``'softplus'``, ``'gelu'``, "
-        "``'silu'`` (alias ``'swish'``) and the alias ``'sigmoid'``; or a tuple "
-        "with one name per hidden layer.",
+        "``'silu'`` (alias ``'swish'``), ``'convex_concave_relu'`` (for "
+        "``monotonic_cst``) and the alias ``'sigmoid'``; or a tuple with one name "
+        "per hidden layer.",
     ),
     "solver": ("extends", "Also ``'rmsprop'`` and ``'adamw'``."),
     "alpha": ("same", "L2 penalty on the weights, not the biases."),
@@ -90,6 +91,9 @@ EXTRA_NOTES = {
     "``sample_weight``.",
     "label_smoothing": "Share of each label's probability spread uniformly over "
     "the classes in the training targets.",
+    "monotonic_cst": "Per feature 1 (increasing), -1 (decreasing) or 0, as "
+    "HistGradientBoosting's; guaranteed by sign-constrained weights. Regression "
+    "and binary classification.",
 }
 
 
