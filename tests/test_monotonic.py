@@ -382,3 +382,26 @@ def test_tabular_refuses_a_constrained_categorical_column():
         TabularRegressor(monotonic_cst=[1, 1], categorical_features=[1]).fit(
             np.c_[X[:, 0], X[:, 1] > 0], y
         )
+
+
+def test_a_linear_model_against_its_constraint_keeps_zero_weights():
+    """No hidden layer: the constraint is on the one weight per feature. A relation
+    opposite to its constraint leaves the weight at the bound, 0."""
+    X, _ = _data(200)
+    y = X[:, 0] - X[:, 1]
+    model = NeuronRegressor(
+        hidden_layer_sizes=(), monotonic_cst=[-1, 1, 0, 0], solver="lbfgs"
+    ).fit(X, y)
+    np.testing.assert_array_equal(model.coefs_[0][:2], 0.0)
+
+
+def test_sparse_input_and_early_stopping_stay_feasible():
+    import scipy.sparse as sp
+
+    X, y = _data(200)
+    for X_fit, early in ((sp.csr_matrix(X), False), (X, True)):
+        model = NeuronClassifier(
+            monotonic_cst=CST, max_iter=20, early_stopping=early, random_state=0
+        ).fit(X_fit, y > 0)
+        constraint = SignConstraint(model._network, np.array(CST, dtype=np.int8))
+        assert constraint.is_feasible(model._params)
