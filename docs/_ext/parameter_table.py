@@ -27,8 +27,9 @@ logger = logging.getLogger(__name__)
 SHARED_NOTES = {
     "loss": (
         "extends",
-        "Regressors: same, ``'squared_error'`` or ``'poisson'``. "
-        "NeuronClassifier has a ``loss`` too (next table); MLPClassifier has none.",
+        "Regressors: also HistGradientBoosting's ``'absolute_error'``, "
+        "``'gamma'`` and ``'quantile'``. NeuronClassifier has a ``loss`` too (next "
+        "table); MLPClassifier has none.",
     ),
     "hidden_layer_sizes": (
         "extends",
@@ -91,6 +92,8 @@ EXTRA_NOTES = {
     "``sample_weight``.",
     "label_smoothing": "Share of each label's probability spread uniformly over "
     "the classes in the training targets.",
+    "quantile": "Quantile level(s) of ``loss='quantile'``: one float, or a sorted "
+    "list for several non-crossing quantiles of one target.",
     "monotonic_cst": "Per feature 1 (increasing), -1 (decreasing) or 0, as "
     "HistGradientBoosting's; guaranteed by sign-constrained weights. Regression "
     "and binary classification.",
