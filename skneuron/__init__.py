@@ -16,7 +16,7 @@ from ._classifier import NeuronClassifier
 from ._network import Network
 from ._neuron import Neuron
 from ._persistence import InconsistentVersionWarning
-from ._preprocessing import _fill_mean, _fill_mean_and_clip
+from ._preprocessing import _fill_mean, _fill_mean_and_clip, _none_as_missing
 from ._regressor import NeuronRegressor
 from ._tabular import TabularClassifier, TabularRegressor
 from ._targets import ClassificationTarget, RegressionTarget
@@ -37,17 +37,19 @@ TRUSTED_TYPES = [
         TabularRegressor,
         _fill_mean,
         _fill_mean_and_clip,
+        _none_as_missing,
         np.dtype,  # OneHotEncoder's dtype parameter
     )
 ]
 """The types a fitted skneuron model is made of, beyond what skops trusts already.
 
 Pass them to ``skops.io.load(file, trusted=skneuron.TRUSTED_TYPES)``: they hold
-numbers, arrays and names only, never code; the two functions are the tabular
-estimators' missing-value filling and clipping of numeric columns.
+numbers, arrays and names only, never code; the three functions are the tabular
+estimators' treatment of missing values (None read as missing in categorical
+columns, the mean filled in numeric ones) and clipping of numeric columns.
 """
 del Network, LearningRate, Plateau, ClassificationTarget, RegressionTarget
-del _fill_mean, _fill_mean_and_clip, np
+del _fill_mean, _fill_mean_and_clip, _none_as_missing, np
 
 __all__ = [
     "TRUSTED_TYPES",

@@ -25,6 +25,13 @@ def _fill_mean(X):
     return np.nan_to_num(X, nan=0.0)
 
 
+def _none_as_missing(X):
+    # pandas before 3 keeps None in object columns, where SimpleImputer looks for
+    # NaN only: None would become a category of its own.
+    X = np.asarray(X, dtype=object)
+    return np.where(np.equal(X, None), np.nan, X)
+
+
 def _fill_mean_and_clip(X):
     return smooth_clip(_fill_mean(X))
 
@@ -47,6 +54,7 @@ def make_preprocessor(X, categorical_features, max_categories, clip_outliers):
     elif categorical is None:
         categorical = []
     encode = make_pipeline(
+        FunctionTransformer(_none_as_missing, feature_names_out="one-to-one"),
         SimpleImputer(strategy="most_frequent"),
         OneHotEncoder(
             handle_unknown="infrequent_if_exist",
