@@ -44,7 +44,7 @@ def fit_one(dataset, max_rows, n, model, seed, fold, threads):
         prediction = estimator.predict(X.iloc[test])
     metric = accuracy_score if dataset.task == "classification" else r2_score
     return {
-        "key": key(dataset, max_rows, n, model, seed, fold),
+        "key": key(dataset, len(X), n, model, seed, fold),
         "dataset": dataset.name,
         "model": model,
         "seed": seed,
@@ -66,15 +66,17 @@ def make_plan(datasets, models, seeds, max_rows, quick):
         for m in models:
             model_seeds = seeds if MODELS[parse(m)[0]].neural else seeds[:1]
             fits[m] = [
-                (s, f, key(d, max_rows, n, m, s, f))
+                (s, f, key(d, len(X), n, m, s, f))
                 for s in model_seeds
                 for f in range(n)
             ]
         plan.append(
             {"dataset": d, "half": half(d.name), "rows": len(X), "n_splits": n}
-            | {"fits": fits}
+            | {"fits": fits, "size": X.size}
         )
-    return plan
+    # The development half first, the smaller data sets first within each: an
+    # interrupted run leaves the most data sets complete.
+    return sorted(plan, key=lambda e: (HALVES.index(e["half"]), e["size"]))
 
 
 def run(plan, store_path, max_rows, threads, jobs):
@@ -126,6 +128,11 @@ def parse_args(argv):
     parser.add_argument(
         "--threads", type=int, default=1, help="BLAS and OpenMP threads per fit"
     )
+    parser.add_argument(
+        "--report-only",
+        action="store_true",
+        help="compute nothing: report the stored fits (say, during a run)",
+    )
     args = parser.parse_args(argv)
     args.models = [canonical(m) for m in args.models]
     if args.quick:
@@ -143,8 +150,7 @@ def select(args):
         if unknown:
             raise SystemExit(f"unknown data sets: {', '.join(sorted(unknown))}")
         chosen = [d for d in chosen if d.name in args.datasets]
-    # The development half first: its results are the first to be complete.
-    return sorted(chosen, key=lambda d: HALVES.index(half(d.name)))
+    return chosen
 
 
 def main(argv=None):
@@ -155,7 +161,10 @@ def main(argv=None):
     start = time.perf_counter()
     seeds = list(range(args.seeds))
     plan = make_plan(select(args), args.models, seeds, args.max_rows, args.quick)
-    records = run(plan, store, args.max_rows, args.threads, args.jobs)
+    if args.report_only:
+        records = read(store)
+    else:
+        records = run(plan, store, args.max_rows, args.threads, args.jobs)
     wall = time.perf_counter() - start
     halves = [h for h in HALVES if any(e["half"] == h for e in plan)]
     rows = aggregate(records, plan)

@@ -3,9 +3,10 @@
 Every (data set, model, seed, fold) fit is one record, appended as soon as it is
 done. A record is found again by its key, which holds everything that decides
 the result: the data set entry (a digest of its fields, so editing an entry
-recomputes it), the row cap, the number of folds, the model spec with its
-parameters, the seed and the fold. A run therefore computes only what is new:
-a new model, a new data set, or an interrupted run's remainder.
+recomputes it), the rows used (after the cap), the number of folds, the model
+spec with its parameters, the seed and the fold. A run therefore computes
+only what is new: a new model, a new data set, or an interrupted run's
+remainder.
 """
 
 import hashlib
@@ -19,13 +20,13 @@ def dataset_digest(dataset):
     return hashlib.sha256(text.encode()).hexdigest()[:12]
 
 
-def key(dataset, max_rows, n_splits, model, seed, fold):
+def key(dataset, rows, n_splits, model, seed, fold):
     """The identity of one fit, as a string (``model`` in canonical form)."""
     return "|".join(
         [
             dataset.name,
             dataset_digest(dataset),
-            str(max_rows),
+            str(rows),
             str(n_splits),
             model,
             str(seed),
