@@ -2,7 +2,7 @@
 
 Per data set and model, the score is the mean over folds of one seed, then the
 mean over seeds (neural models run several); its spread is the standard
-deviation over seeds of those per-seed means. Fit time is the sum over folds,
+deviation over seeds (ddof=1) of those per-seed means. Fit time is the sum over folds,
 averaged over seeds: the time of one cross-validation. Each half gets its own
 tables, labelled; a data set enters them only when every model has every fit.
 """
@@ -47,7 +47,7 @@ def aggregate(records, plan):
             times = [np.sum([r["fit_time"] for r in rs]) for rs in by_seed]
             row["models"][model] = {
                 "score": float(np.mean(scores)),
-                "std": float(np.std(scores)) if len(scores) > 1 else None,
+                "std": float(np.std(scores, ddof=1)) if len(scores) > 1 else None,
                 "fit_time": float(np.mean(times)),
             }
         rows.append(row)
