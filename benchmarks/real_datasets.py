@@ -92,7 +92,14 @@ DATASETS = (
         why="one row per specimen (a mixture is cast several times, each broken once)",
     ),
     _reg("cpssw8-earnings", "AER", "CPSSW8", "earnings"),
-    _reg("computers-price", "Ecdat", "Computers", "price"),
+    _reg(
+        "computers-price",
+        "Ecdat",
+        "Computers",
+        "price",
+        why="monthly price lists of 1993-95: a configuration may recur in several"
+        " months, each a distinct offer; no unit id to group by",
+    ),
     _reg("islr-wage", "ISLR", "Wage", "wage", ["logwage"], "log of the target"),
     _reg("deliveries-time", "modeldata", "deliveries", "time_to_delivery"),
     _reg("tenmile-net", "mosaicData", "TenMileRace", "net", ["time"], _LEAK),
@@ -192,7 +199,9 @@ DATASETS = (
         ["injSeverity", "caseid", "weight"],
         "injury severity includes death: "
         + _LEAK
-        + "; caseid: id; weight: the sampling weight, which depends on severity",
+        + "; caseid: id; weight: the sampling weight, which depends on severity."
+        " Occupants of one crash share its columns: a cluster, like pupils of a"
+        " school, not a repeated measurement",
     ),
     _cls("spam7-yesno", "DAAG", "spam7", "yesno"),
     _cls("caravan-purchase", "ISLR", "Caravan", "Purchase"),
@@ -209,7 +218,6 @@ DATASETS = (
         "follow-up time and cause of death: " + _LEAK,
     ),
     _cls("cells-class", "modeldata", "cells", "class", ["case"], "train/test tag"),
-    _cls("oj-purchase", "ISLR", "OJ", "Purchase"),
 )
 
 # Quick mode (CI): three small data sets of the development half (CI output

@@ -15,8 +15,14 @@ from dataclasses import asdict
 
 
 def dataset_digest(dataset):
-    """A short digest of a data set entry: changes when the entry changes."""
-    text = json.dumps(asdict(dataset), sort_keys=True)
+    """A short digest of what decides a data set's rows and columns.
+
+    The source, the target, the task and the dropped columns; not the name
+    (already in the key) nor the note ``why``, which can be edited freely.
+    """
+    fields = asdict(dataset)
+    fields.pop("why")
+    text = json.dumps(fields, sort_keys=True)
     return hashlib.sha256(text.encode()).hexdigest()[:12]
 
 
