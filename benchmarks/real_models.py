@@ -130,7 +130,7 @@ def build(spec, task, X, seed):
         kwargs.pop("max_iter")  # RidgeCV has none
     if model.input == "catboost":
         kwargs["cat_features"] = _categorical(X)
-    kwargs.update(params)
+    kwargs.update(_for_task(model, task, params))
     factory = model.classifier if task == "classification" else model.regressor
     learner = factory(**kwargs)
     if model.input == "raw":
@@ -144,6 +144,29 @@ def build(spec, task, X, seed):
     if task == "regression":
         return TransformedTargetRegressor(pipeline, transformer=StandardScaler())
     return pipeline
+
+
+def _for_task(model, task, params):
+    """Keep the parameters the task's learner takes.
+
+    A parameter of one task only (``label_smoothing`` of the classifier) is
+    left out of the other's fits, so one spec ablates both tasks; a parameter
+    that neither learner takes is an error. Learners that are not
+    scikit-learn classes (CatBoost, LightGBM) get every parameter.
+    """
+    names = {
+        t: set(f._get_param_names()) if hasattr(f, "_get_param_names") else None
+        for t, f in (
+            ("classification", model.classifier),
+            ("regression", model.regressor),
+        )
+    }
+    if names[task] is None:
+        return params
+    unknown = set(params) - set().union(*(n or set() for n in names.values()))
+    if unknown:
+        raise ValueError(f"parameters taken by neither learner: {sorted(unknown)}")
+    return {k: v for k, v in params.items() if k in names[task]}
 
 
 def _categorical(X):

@@ -83,13 +83,15 @@ def summary_table(summary, models):
     refs = [r for r in REFERENCES if r in models]
     head = ["model", "mean gap to the best"]
     head += [f"≥ {r} on" for r in refs]
-    head += [f"worst gap to {BASELINE}", "total fit time (s)"]
+    head += [f"worst gap to {BASELINE}"] if BASELINE in models else []
+    head += ["total fit time (s)"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for m in models:
         s = summary[m]
         cells = [m, f"{s['mean_gap']:+.4f}"] + [_share(s, r, m) for r in refs]
-        worst = s.get(f"worst_vs_{BASELINE}")
-        cells.append("-" if worst is None or m == BASELINE else f"{worst:+.4f}")
+        if BASELINE in models:
+            worst = s[f"worst_vs_{BASELINE}"]
+            cells.append("-" if m == BASELINE else f"{worst:+.4f}")
         cells.append(f"{s['total_fit_time']:.0f}")
         lines.append("| " + " | ".join(cells) + " |")
     return lines
