@@ -14,6 +14,7 @@ import numpy as np
 
 from ._base import InconsistentVersionWarning
 from ._classifier import NeuronClassifier
+from ._compat import REMAINDER_COLUMNS_TYPES
 from ._network import Network
 from ._neuron import Neuron
 from ._regressor import NeuronRegressor
@@ -39,6 +40,7 @@ TRUSTED_TYPES = [
         _fill_mean,
         _fill_mean_and_clip,
         np.dtype,  # OneHotEncoder's dtype parameter
+        *REMAINDER_COLUMNS_TYPES,  # column names or indices (scikit-learn 1.6)
     )
 ]
 """The types a fitted skneuron model is made of, beyond what skops trusts already.
@@ -48,6 +50,7 @@ numbers, arrays and names only, never code; the two functions are the tabular
 estimators' missing-value filling and clipping of numeric columns.
 """
 del Network, LearningRate, Plateau, _fill_mean, _fill_mean_and_clip, np
+del REMAINDER_COLUMNS_TYPES
 
 __all__ = [
     "TRUSTED_TYPES",
