@@ -4,10 +4,10 @@ try:
     from . import _kernels  # noqa: F401
 except ImportError as error:  # pragma: no cover - depends on how it is run
     raise ImportError(
-        "skneuron's compiled kernels are missing: this is probably the source tree "
-        f"of skneuron ({__path__[0]}), not an installed copy. Install it with "
-        "`pip install .` and run Python from another directory, or make an "
-        "editable install (see README, Development)."
+        f"skneuron's compiled kernels could not be loaded: {error}. If "
+        f"{__path__[0]} is skneuron's source tree, not an installed copy, install "
+        "it with `pip install .` and run Python from another directory, or make "
+        "an editable install (see README, Development)."
     ) from error
 
 import numpy as np
@@ -18,6 +18,7 @@ from ._compat import REMAINDER_COLUMNS_TYPES
 from ._network import Network
 from ._neuron import Neuron
 from ._regressor import NeuronRegressor
+from ._show_versions import show_versions
 from ._tabular import (
     TabularClassifier,
     TabularRegressor,
@@ -61,4 +62,5 @@ __all__ = [
     "TabularClassifier",
     "TabularRegressor",
     "__version__",
+    "show_versions",
 ]
