@@ -169,11 +169,48 @@ def check_page(page, chromium):
 
 
 def find_chromium(name=None):
-    for candidate in [name] if name else ["chromium", "chromium-browser"]:
+    """The path of the browser to run, or exit saying why there is none."""
+    candidates = [name] if name else ["chromium", "chromium-browser"]
+    for candidate in candidates:
         path = shutil.which(candidate)
         if path:
             return path
-    sys.exit("check_rendered: no Chromium found (Debian: apt-get install chromium)")
+    sys.exit(
+        f"check_rendered: cannot start a browser: no {' or '.join(candidates)} on "
+        "PATH (Debian: apt-get install chromium; or pass --chromium PATH)"
+    )
+
+
+def check_browser_starts(chromium):
+    """Exit, saying why, unless ``chromium`` renders an empty page.
+
+    Without this, a browser that cannot start (a snap-only ``chromium`` wrapper, a
+    missing library, a sandbox refused) would fail every page with the same
+    message, or, worse, be mistaken for problems of the pages.
+    """
+    with tempfile.TemporaryDirectory(prefix="check-rendered-") as profile:
+        cmd = [chromium, *CHROMIUM_FLAGS, f"--user-data-dir={profile}"]
+        try:
+            run = subprocess.run(
+                [*cmd, "--dump-dom", "about:blank"],
+                capture_output=True,
+                text=True,
+                errors="replace",
+                timeout=TIMEOUT,
+            )
+        except OSError as error:
+            sys.exit(f"check_rendered: cannot start a browser: {chromium}: {error}")
+        except subprocess.TimeoutExpired:
+            sys.exit(
+                f"check_rendered: cannot start a browser: {chromium} did not render "
+                f"an empty page within {TIMEOUT} s"
+            )
+    if run.returncode != 0 or "<html" not in run.stdout:
+        said = " | ".join(run.stderr.strip().splitlines()[-3:]) or "nothing"
+        sys.exit(
+            f"check_rendered: cannot start a browser: {chromium} exited with "
+            f"status {run.returncode} on an empty page and said: {said}"
+        )
 
 
 def main(argv=None):
@@ -184,6 +221,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
 
     chromium = find_chromium(args.chromium)
+    check_browser_starts(chromium)
     # Pages only: not the theme's template fragments under _static/, nor sources.
     pages = sorted(
         p

@@ -1,4 +1,11 @@
-"""Docstring fragments shared by the estimators, so each is written once."""
+"""Docstring fragments shared by the estimators, so each is written once.
+
+Each fragment is written for a docstring indented by four spaces, as in the
+source. Python 3.13 strips that indentation when it compiles a docstring, so a
+fragment is inserted at the indentation its placeholder has.
+"""
+
+import re
 
 SHARED_PARAMETERS = """\
 hidden_layer_sizes : array-like of shape (n_hidden_layers,) or int, default=(100,)
@@ -216,13 +223,27 @@ monotonic_cst : array-like of int of shape (n_features,), dict or None, \
         See :ref:`monotonic`."""
 
 
+def _insert(docstring, placeholder, fragment):
+    """``docstring`` with ``placeholder`` replaced by ``fragment``, re-indented.
+
+    The fragment's lines after the first are written four spaces deep; they are
+    moved to the placeholder's own depth (four spaces up to Python 3.12, none
+    from 3.13 on), so the sections stay aligned on every version.
+    """
+    match = re.search(rf"^( *){re.escape(placeholder)}", docstring, re.MULTILINE)
+    if match is None:
+        return docstring
+    first, *rest = fragment.split("\n")
+    indent = match.group(1)
+    rest = [indent + line[4:] if line.startswith("    ") else line for line in rest]
+    return docstring.replace(placeholder, "\n".join([first, *rest]))
+
+
 def fill(docstring):
     """Insert the shared parameter and attribute descriptions into a docstring."""
-    return (
-        docstring.replace("{shared_parameters}", SHARED_PARAMETERS)
-        .replace("{shared_attributes}", SHARED_ATTRIBUTES)
-        .replace("{monotonic_cst}", MONOTONIC_CST)
-    )
+    docstring = _insert(docstring, "{shared_parameters}", SHARED_PARAMETERS)
+    docstring = _insert(docstring, "{shared_attributes}", SHARED_ATTRIBUTES)
+    return _insert(docstring, "{monotonic_cst}", MONOTONIC_CST)
 
 
 TABULAR_PARAMETERS = """\
@@ -304,7 +325,6 @@ model_ : Pipeline
 
 def fill_tabular(cls):
     """Class decorator: the tabular estimators' shared descriptions, inserted."""
-    cls.__doc__ = cls.__doc__.replace(
-        "{shared_parameters}", TABULAR_PARAMETERS.rstrip()
-    ).replace("{shared_attributes}", TABULAR_ATTRIBUTES.rstrip())
+    doc = _insert(cls.__doc__, "{shared_parameters}", TABULAR_PARAMETERS.rstrip())
+    cls.__doc__ = _insert(doc, "{shared_attributes}", TABULAR_ATTRIBUTES.rstrip())
     return cls

@@ -54,9 +54,14 @@ def fit_lbfgs(
     """
     params = workspace.params
 
+    # The point and loss of the latest evaluation. L-BFGS-B's last evaluation of
+    # an iteration is at its new iterate, so the callback reads its loss here.
+    last = {"x": None, "loss": None}
+
     def loss_gradient(x):
         params[...] = x
         loss = workspace.loss_gradient(X, Y, sample_weight)
+        last["x"], last["loss"] = np.array(x, dtype=np.float64), loss
         # scipy keeps the returned array: hand it a copy, the buffer is reused.
         return loss, workspace.grad.astype(np.float64)
 
@@ -65,13 +70,18 @@ def fit_lbfgs(
     completed = params.astype(np.float64)
     iterations_before = len(history)
 
-    def record(intermediate_result):
-        completed[...] = intermediate_result.x
+    # `callback(xk)`, not `callback(intermediate_result)`: scipy < 1.11 knows only
+    # the first form, and later versions still call it so.
+    def record(xk):
+        completed[...] = xk
+        if last["x"] is None or not np.array_equal(xk, last["x"]):
+            loss_gradient(xk)  # not expected: scipy evaluated elsewhere last
+        loss = last["loss"]
         now = time.perf_counter()
         history.append(
             {
                 "epoch": len(history) + 1,
-                "loss": float(intermediate_result.fun),
+                "loss": float(loss),
                 "validation_score": None,
                 "learning_rate": None,
                 "seconds": now - clock[0],

@@ -2,6 +2,10 @@
 
 import numpy as np
 import pytest
+import sklearn
+from packaging.version import Version
+
+pytestmark = pytest.mark.sklearn_reference
 
 SCRIPT = """
 import warnings
@@ -42,6 +46,15 @@ reg = MLPRegressor("poisson", (20,), "logistic", solver="lbfgs", max_iter=50,
 r2 = reg.score(Xr, yr)
 predictions = reg.predict(Xr[:5])
 """
+
+if Version(sklearn.__version__) < Version("1.7"):
+    # Before 1.7, MLPRegressor had no `loss` (skneuron's first parameter, as in
+    # scikit-learn since): a script written for it fits the squared error.
+    SCRIPT = SCRIPT.replace(
+        'MLPRegressor("poisson", (20,), "logistic",',
+        'MLPRegressor(hidden_layer_sizes=(20,), activation="logistic",',
+    )
+    assert "poisson" not in SCRIPT
 
 SWAP = (
     "from sklearn.neural_network import MLPClassifier, MLPRegressor",

@@ -62,9 +62,20 @@ def client():
     # Worker processes on the loopback interface only; the cluster stops by itself.
     # Workers do not pause near their limit (a paused worker holding the model
     # stalls the chain of partial_fit calls); the nanny still restarts one that
-    # goes over it, which the test checks never happens.
+    # goes over it, which the test checks never happens. Blocks are generated
+    # ahead of the chain, as fast as a free worker can, and wait in memory for
+    # their partial_fit: on a loaded machine, where the chain is slow, they pile
+    # up. So a worker spills them to disk from 40% of its limit (dask's default
+    # is 60%: with the worker's own ~205 MiB, too close to the 95% at which the
+    # nanny restarts it); the data still never fits in a worker.
     with (
-        dask.config.set({"distributed.worker.memory.pause": False}),
+        dask.config.set(
+            {
+                "distributed.worker.memory.pause": False,
+                "distributed.worker.memory.target": 0.4,
+                "distributed.worker.memory.spill": 0.5,
+            }
+        ),
         distributed.LocalCluster(
             n_workers=2,
             threads_per_worker=1,

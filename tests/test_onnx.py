@@ -142,9 +142,17 @@ def _fit(make, params, kind, dtype):
 
 def _run(model, X, options=None):
     onx = skl2onnx.to_onnx(model, X[:1], options=options)
-    session = ort.InferenceSession(
-        onx.SerializeToString(), providers=["CPUExecutionProvider"]
-    )
+    try:
+        session = ort.InferenceSession(
+            onx.SerializeToString(), providers=["CPUExecutionProvider"]
+        )
+    except Exception as error:  # onnxruntime raises its own, unexported types
+        if "QuickGelu" not in str(error):
+            raise
+        # An onnxruntime bug, not the graph's: its optimizer fuses x * sigmoid(x)
+        # into its QuickGelu operator, which has no double kernel (onnxruntime
+        # issue 32421; seen in 1.23.2, the last release for Python 3.10).
+        pytest.xfail(f"onnxruntime {ort.__version__} cannot run silu in double")
     return session.run(None, {session.get_inputs()[0].name: X})
 
 

@@ -22,6 +22,8 @@ from sklearn.preprocessing import StandardScaler
 
 from skneuron import NeuronClassifier, NeuronRegressor
 
+pytestmark = pytest.mark.sklearn_reference
+
 CLASSIFICATION = {
     "digits": load_digits,
     "breast_cancer": load_breast_cancer,

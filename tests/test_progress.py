@@ -82,6 +82,7 @@ def test_progress_bar_without_tqdm_says_how_to_install_it(monkeypatch):
     assert not hasattr(clf, "coefs_")
 
 
+@pytest.mark.sklearn_reference
 @pytest.mark.parametrize("verbose", [True, 2, 10])
 def test_any_true_verbose_prints_scikit_learn_s_lines(verbose, capsys):
     from sklearn.neural_network import MLPClassifier

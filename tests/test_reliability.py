@@ -53,21 +53,38 @@ def test_interrupt_with_early_stopping_keeps_the_best_epoch():
 
 
 def test_interrupt_by_a_signal_mid_training():
-    """A real KeyboardInterrupt, raised in the main thread while it trains."""
+    """A real KeyboardInterrupt, raised in the main thread while it trains.
+
+    The signal is sent only once the first epoch has ended, so it lands
+    mid-training however slow the machine is (an interrupt before any epoch
+    propagates by design; the next test covers that). Should it escape ``fit``
+    all the same, this test fails instead of ending the whole pytest session.
+    """
+    timer = threading.Timer(0.05, _thread.interrupt_main)
+
+    def start_the_timer(estimator, record):
+        if record["epoch"] == 1:
+            timer.start()
+
     # No stopping rule can end the fit first, however slow the machine is.
     clf = NeuronRegressor(
-        hidden_layer_sizes=(64,), max_iter=100_000, n_iter_no_change=np.inf
+        hidden_layer_sizes=(64,),
+        max_iter=100_000,
+        n_iter_no_change=np.inf,
+        callbacks=[start_the_timer],
     )
     # A shell starts background jobs with SIGINT ignored, and interrupt_main then
     # does nothing: give the test Python's own handler, as in a terminal.
     previous = signal.signal(signal.SIGINT, signal.default_int_handler)
-    timer = threading.Timer(0.5, _thread.interrupt_main)
-    timer.start()
     try:
         with pytest.warns(UserWarning, match="interrupted by the user"):
             clf.fit(X, y.astype(float))
+    except KeyboardInterrupt:
+        pytest.fail("the interrupt escaped fit, which should keep the last epoch")
     finally:
         timer.cancel()
+        if timer.ident is not None:  # started: no interrupt may come later
+            timer.join()
         signal.signal(signal.SIGINT, previous)
     assert clf.n_iter_ >= 1 and np.isfinite(clf.predict(X)).all()
 

@@ -7,7 +7,10 @@ and nothing else changes. Its tests are collected here as if written for skneuro
 Tests that read or write private attributes of scikit-learn's implementation
 (``_coef_grads``, ``_optimizer``, ...) test that implementation, not the public
 contract: they are skipped, each with the names it reads, and so reported apart.
-Every other test must pass.
+Every other test must pass on the scikit-learn releases checked so far (see
+``SKLEARN_CHECKED`` in ``conftest.py``); on a newer one, a failure is reported as
+expected, naming the versions, since its suite may test what skneuron has not
+followed yet.
 """
 
 import inspect
@@ -15,7 +18,10 @@ import re
 from pathlib import Path
 
 import pytest
+import sklearn
 import sklearn.neural_network
+
+pytestmark = pytest.mark.sklearn_reference
 
 SOURCE = Path(sklearn.neural_network.__file__).parent / "tests" / "test_mlp.py"
 IMPORT = "from sklearn.neural_network import MLPClassifier, MLPRegressor"
@@ -28,8 +34,12 @@ PRIVATE_ATTRIBUTE = re.compile(r"\b[a-z]\w*\.(_[a-z]\w*)")
 
 
 def _load_suite():
+    """scikit-learn's test module with skneuron's estimators, or {} if not found."""
+    if not SOURCE.is_file():  # some distributions leave the tests out
+        return {}
     text = SOURCE.read_text()
-    assert text.count(IMPORT) == 1, f"{SOURCE} no longer imports the MLPs as expected"
+    if text.count(IMPORT) != 1:  # the check below says so
+        return {}
     namespace = {"__name__": "sklearn_test_mlp_on_skneuron", "__file__": str(SOURCE)}
     exec(compile(text.replace(IMPORT, SWAPPED), str(SOURCE), "exec"), namespace)
     return namespace
@@ -60,7 +70,10 @@ globals().update(
 
 
 def test_the_suite_was_found_and_swapped():
+    if not SOURCE.is_file():
+        pytest.skip(f"scikit-learn {sklearn.__version__} was installed without tests")
+    assert _SUITE, f"{SOURCE} no longer imports the MLPs as {IMPORT!r}"
     tests = [name for name in _SUITE if name.startswith("test_")]
-    assert len(tests) > 40
+    assert len(tests) >= 39  # 39 in scikit-learn 1.6, 43 in 1.9
     assert _SUITE["MLPClassifier"].__module__.startswith("skneuron")
     assert _SUITE["MLPRegressor"].__module__.startswith("skneuron")
