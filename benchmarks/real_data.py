@@ -17,7 +17,7 @@ from pathlib import Path
 
 from joblib import Parallel, delayed
 from real_datasets import DATASETS, QUICK
-from real_models import MODELS, build, canonical, parse
+from real_models import MODELS, build, canonical, identity, parse
 from real_report import aggregate, markdown, plot
 from real_results import append, key, read
 from real_split import HALVES, MAX_ROWS, folds, half, load, n_splits
@@ -44,7 +44,7 @@ def fit_one(dataset, max_rows, n, model, seed, fold, threads):
         prediction = estimator.predict(X.iloc[test])
     metric = accuracy_score if dataset.task == "classification" else r2_score
     return {
-        "key": key(dataset, len(X), n, model, seed, fold),
+        "key": key(dataset, len(X), n, identity(model), seed, fold),
         "dataset": dataset.name,
         "model": model,
         "seed": seed,
@@ -66,7 +66,7 @@ def make_plan(datasets, models, seeds, max_rows, quick):
         for m in models:
             model_seeds = seeds if MODELS[parse(m)[0]].neural else seeds[:1]
             fits[m] = [
-                (s, f, key(d, len(X), n, m, s, f))
+                (s, f, key(d, len(X), n, identity(m), s, f))
                 for s in model_seeds
                 for f in range(n)
             ]

@@ -10,6 +10,7 @@ Every model runs on one thread: ``threadpool_limits(1)`` around each fit
 parameter (``thread_count=1`` for CatBoost, ``n_jobs=1`` for LightGBM).
 """
 
+import hashlib
 import json
 from dataclasses import dataclass, field
 
@@ -53,6 +54,11 @@ class Model:
         Parameters that every fit of this model gets (seed name, threads).
     seed_name : str or None
         Name of the seed parameter.
+    tracked : bool
+        The learners' defaults are part of each fit's identity (see
+        :func:`identity`): set for the recipe, whose defaults change as it is
+        tuned, so that a stored fit of older defaults is never reported as the
+        current recipe.
     """
 
     classifier: object
@@ -61,6 +67,7 @@ class Model:
     neural: bool = False
     defaults: dict = field(default_factory=dict)
     seed_name: str | None = "random_state"
+    tracked: bool = False
 
 
 def _catboost(task):
@@ -76,7 +83,9 @@ def _lightgbm(task):
 
 
 MODELS = {
-    "skneuron-tabular": Model(TabularClassifier, TabularRegressor, "raw", True),
+    "skneuron-tabular": Model(
+        TabularClassifier, TabularRegressor, "raw", neural=True, tracked=True
+    ),
     "skneuron": Model(NeuronClassifier, NeuronRegressor, neural=True),
     "sklearn-MLP": Model(MLPClassifier, MLPRegressor, neural=True),
     "HistGB": Model(HistGradientBoostingClassifier, HistGradientBoostingRegressor),
@@ -114,6 +123,21 @@ def canonical(spec):
     """The spec as stored in the results: the name, or name:sorted-JSON."""
     name, params = parse(spec)
     return f"{name}:{json.dumps(params, sort_keys=True)}" if params else name
+
+
+def identity(spec):
+    """The spec as the results store keys it: canonical, plus a digest of the
+    learners' default parameters when the model is ``tracked``."""
+    spec = canonical(spec)
+    model = MODELS[parse(spec)[0]]
+    if not model.tracked:
+        return spec
+    defaults = [
+        sorted((k, repr(v)) for k, v in learner().get_params(deep=False).items())
+        for learner in (model.classifier, model.regressor)
+    ]
+    digest = hashlib.sha256(json.dumps(defaults).encode()).hexdigest()[:8]
+    return f"{spec}@{digest}"
 
 
 def build(spec, task, X, seed):
