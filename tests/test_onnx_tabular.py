@@ -178,3 +178,156 @@ def test_data_frame(name, dtype):
     session = _session(model, X[5:6], options=options)  # no missing string
     X_new = _new_rows(X)
     _check_parity(f"frame, {name}", dtype, model, session, _feeds(X_new), X_new)
+
+
+def _array(n, dtype, seed=0):
+    """Numeric columns with missing values; column 3 holds a few whole numbers."""
+    rng = np.random.RandomState(seed)
+    X = rng.normal(size=(n, 4)) * [1, 10, 100, 1] + [0, 5, -50, 0]
+    X[:, 3] = rng.randint(0, 5, n)
+    X[::9, 1] = np.nan
+    X[5::13, 3] = np.nan
+    return X.astype(dtype)
+
+
+ARRAY_CASES = {
+    "binary": (TabularClassifier, "binary", {}),
+    "string labels": (TabularClassifier, "strings", {}),
+    "regression": (TabularRegressor, "regression", {}),
+    "quantiles 0.1, 0.5, 0.9": (
+        TabularRegressor,
+        "regression",
+        {"loss": "quantile", "quantile": [0.1, 0.5, 0.9]},
+    ),
+}
+
+
+@pytest.mark.parametrize("categorical", [None, [3]], ids=["numeric", "categorical"])
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("name", ARRAY_CASES)
+def test_array(name, dtype, categorical):
+    Estimator, target, params = ARRAY_CASES[name]
+    X = _array(300, dtype)
+    s = X[:, 0] + np.nan_to_num(X[:, 1] - 5) / 10 + (X[:, 3] == 2)
+    y = {
+        "binary": (s > 0.5).astype(int),
+        "strings": np.array(["cat", "dog", "emu"])[np.digitize(s, [0, 1])],
+        "regression": 1000 * s + 5000,
+    }[target]
+    model = Estimator(
+        hidden_layer_sizes=(16,),
+        max_iter=30,
+        random_state=0,
+        categorical_features=categorical,
+        **params,
+    ).fit(X, y)
+    options = {"zipmap": False} if Estimator is TabularClassifier else None
+    session = _session(model, X[:1], options=options)
+    X_new = X.copy()
+    X_new[0, 3] = 7  # a category never seen (a number, when it is numeric)
+    label = f"array ({'categorical' if categorical else 'numeric'}), {name}"
+    _check_parity(label, dtype, model, session, {"X": X_new}, X_new)
+
+
+def test_zipmap_and_label_options_as_for_the_network():
+    X = _frame(200, "float32")
+    model = _fit("strings", {}, X)
+    feeds, expected = _feeds(X), model.predict_proba(X)
+    labels, dicts = _session(model, X[5:6]).run(None, feeds)  # zipmap=True
+    np.testing.assert_array_equal(labels, model.predict(X))
+    proba = [[row[c] for c in model.classes_] for row in dicts]
+    np.testing.assert_allclose(proba, expected, atol=1e-5)
+    session = _session(model, X[5:6], options={"zipmap": "columns"})
+    _, *columns = session.run(None, feeds)
+    np.testing.assert_allclose(np.column_stack(columns), expected, atol=1e-5)
+    options = {"zipmap": False, "nocl": True}
+    indices, _ = _session(model, X[5:6], options=options).run(None, feeds)
+    np.testing.assert_array_equal(model.classes_[indices], model.predict(X))
+    options = {"zipmap": False, "output_class_labels": True}
+    *_, classes = _session(model, X[5:6], options=options).run(None, feeds)
+    np.testing.assert_array_equal(classes, model.classes_)
+
+
+def test_zipmap_in_double_is_refused_clearly():
+    X = _frame(100, "float64")
+    model = _fit("binary", {}, X)
+    with pytest.raises(ValueError, match="zipmap=True needs a float32 input"):
+        _session(model, X[5:6])
+
+
+def test_initial_types_when_the_first_row_has_a_missing_string():
+    # skl2onnx guesses a column's type from its first value: give them instead.
+    X = _frame(200, "float64")
+    model = _fit("regression", {}, X)
+    types = [
+        ("size", DoubleTensorType([None, 1])),
+        ("rooms", Int64TensorType([None, 1])),
+        ("color", StringTensorType([None, 1])),
+        ("kind", StringTensorType([None, 1])),
+        ("flag", Int64TensorType([None, 1])),
+    ]
+    session = _session(model, initial_types=types)
+    feeds = _feeds(X)
+    feeds["flag"] = feeds["flag"].astype(np.int64)
+    assert X["color"].isna().iloc[4]
+    (prediction,) = session.run(None, feeds)
+    np.testing.assert_allclose(prediction.ravel(), model.predict(X), rtol=1e-9)
+
+
+def test_export_leaves_pickle_and_skops_as_they_were():
+    sio = pytest.importorskip("skops.io", reason="in the test extra")
+    X = _frame(200, "float64")
+    model = _fit("multiclass", {}, X)
+    before = pickle.dumps(model)
+    _session(model, X[5:6], options={"zipmap": False})
+    assert pickle.dumps(model) == before
+    loaded = sio.loads(sio.dumps(model), trusted=skneuron.TRUSTED_TYPES)
+    session = _session(loaded, X[5:6], options={"zipmap": False})
+    _, proba = session.run(None, _feeds(X))
+    np.testing.assert_allclose(proba, model.predict_proba(X), atol=1e-12)
+
+
+def _swap_scaler(model, X, scaler):
+    """The model with ``scaler`` (fitted here) in place of its StandardScaler."""
+    pipeline = model.preprocessor_.named_transformers_["remainder"]
+    columns = ["size", "rooms"]
+    assert list(model.preprocessor_.get_feature_names_out()[-2:]) == columns
+    pipeline.steps[0] = ("scaler", scaler.fit(X[columns]))
+    return model
+
+
+@pytest.mark.parametrize(
+    "scaler",
+    [RobustScaler(), QuantileTransformer(n_quantiles=50)],
+    ids=["RobustScaler", "QuantileTransformer"],
+)
+def test_another_scaler_is_converted_by_skl2onnx(scaler):
+    X = _frame(200, "float64")
+    model = _swap_scaler(_fit("regression", {}, X), X, scaler)
+    session = _session(model, X[5:6])
+    (prediction,) = session.run(None, _feeds(X))
+    _check_close(
+        f"frame, {type(scaler).__name__}",
+        "float32",
+        prediction.ravel(),
+        model.predict(X),
+    )
+
+
+def test_a_step_without_converter_is_named():
+    X = _frame(100, "float64")
+    model = _swap_scaler(_fit("regression", {}, X), X, FunctionTransformer(np.log1p))
+    with pytest.raises(ValueError, match="log1p.*no ONNX converter"):
+        _session(model, X[5:6])
+
+
+def test_inputs_that_do_not_match_the_columns_are_refused():
+    X = _frame(100, "float64")
+    model = _fit("regression", {}, X)
+    with pytest.raises(
+        ValueError, match="fitted on 5 columns, but the ONNX model has 2"
+    ):
+        _session(model, initial_types=[("a", DoubleTensorType([None, 1]))] * 2)
+    numbers = TabularRegressor(max_iter=5).fit(_array(80, "float64"), np.arange(80))
+    with pytest.raises(ValueError, match="reads some columns of a string input"):
+        _session(numbers, initial_types=[("X", StringTensorType([None, 4]))])
