@@ -19,6 +19,13 @@ graph; and a scaler in front of the network rounds differently in float32 (skl2o
 multiplies by the inverse scale where scikit-learn divides), which a network with
 large weights magnifies.
 
+:class:`~skneuron.TabularClassifier` and :class:`~skneuron.TabularRegressor`
+convert with their preprocessing and, for the regressor, the targets' scaling:
+``to_onnx(model, X_df[:1])`` makes one input per column of a data frame (a
+string tensor for a categorical column; an empty string is a missing value), an
+array makes one input. The graph computes in double if any input is double.
+See :ref:`tabular-onnx` in the user guide.
+
 Examples
 --------
 >>> import numpy as np
@@ -34,6 +41,22 @@ Examples
 >>> sess = ort.InferenceSession(onx.SerializeToString())
 >>> labels, proba = sess.run(None, {"X": X})
 >>> bool((labels == clf.predict(X)).all())
+True
+
+A tabular model, from a data frame with a categorical column:
+
+>>> import pandas as pd
+>>> from skneuron import TabularRegressor
+>>> frame = pd.DataFrame({"size": np.linspace(0, 10, 100),
+...                       "color": ["red", "blue"] * 50})
+>>> y = frame["size"] + (frame["color"] == "red")
+>>> reg = TabularRegressor(solver="lbfgs", random_state=0).fit(frame, y)
+>>> onx = skl2onnx.to_onnx(reg, frame[:1])
+>>> sess = ort.InferenceSession(onx.SerializeToString())
+>>> feeds = {"size": frame[["size"]].to_numpy(),
+...          "color": frame[["color"]].to_numpy().astype(str)}
+>>> (predictions,) = sess.run(None, feeds)
+>>> bool(np.allclose(predictions.ravel(), reg.predict(frame)))
 True
 """
 
