@@ -141,6 +141,7 @@ def calculate_neuron_classifier_output_shapes(operator):
     operator : skl2onnx.common._topology.Operator
     """
     calculate_linear_classifier_output_shapes(operator)
+    # A tabular model's outputs are its network's.
     model = getattr(operator.raw_operator, "network_", operator.raw_operator)
     if model._target.y_type.startswith("multilabel"):
         N = operator.inputs[0].get_first_dimension()
