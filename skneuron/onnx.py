@@ -19,6 +19,13 @@ graph; and a scaler in front of the network rounds differently in float32 (skl2o
 multiplies by the inverse scale where scikit-learn divides), which a network with
 large weights magnifies.
 
+:class:`~skneuron.TabularClassifier` and :class:`~skneuron.TabularRegressor`
+convert with their preprocessing and, for the regressor, the targets' scaling:
+``to_onnx(model, X_df[:1])`` makes one input per column of a data frame (a
+string tensor for a categorical column; an empty string is a missing value), an
+array makes one input. The graph computes in double if any input is double.
+See :ref:`tabular-onnx` in the user guide.
+
 Examples
 --------
 >>> import numpy as np
@@ -34,6 +41,22 @@ Examples
 >>> sess = ort.InferenceSession(onx.SerializeToString())
 >>> labels, proba = sess.run(None, {"X": X})
 >>> bool((labels == clf.predict(X)).all())
+True
+
+A tabular model, from a data frame with a categorical column:
+
+>>> import pandas as pd
+>>> from skneuron import TabularRegressor
+>>> frame = pd.DataFrame({"size": np.linspace(0, 10, 100),
+...                       "color": ["red", "blue"] * 50})
+>>> y = frame["size"] + (frame["color"] == "red")
+>>> reg = TabularRegressor(solver="lbfgs", random_state=0).fit(frame, y)
+>>> onx = skl2onnx.to_onnx(reg, frame[:1])
+>>> sess = ort.InferenceSession(onx.SerializeToString())
+>>> feeds = {"size": frame[["size"]].to_numpy(),
+...          "color": frame[["color"]].to_numpy().astype(str)}
+>>> (predictions,) = sess.run(None, feeds)
+>>> bool(np.allclose(predictions.ravel(), reg.predict(frame)))
 True
 """
 
@@ -62,13 +85,17 @@ from ._onnx_graph import (
     Graph,
     forward,
 )
+from ._onnx_tabular import parse_tabular
 from ._regressor import NeuronRegressor
+from ._tabular import TabularClassifier, TabularRegressor
 
 __all__ = [
     "calculate_neuron_classifier_output_shapes",
     "calculate_neuron_regressor_output_shapes",
     "convert_neuron_classifier",
     "convert_neuron_regressor",
+    "convert_tabular_classifier",
+    "convert_tabular_regressor",
 ]
 
 
@@ -114,7 +141,8 @@ def calculate_neuron_classifier_output_shapes(operator):
     operator : skl2onnx.common._topology.Operator
     """
     calculate_linear_classifier_output_shapes(operator)
-    model = operator.raw_operator
+    # A tabular model's outputs are its network's.
+    model = getattr(operator.raw_operator, "network_", operator.raw_operator)
     if model._target.y_type.startswith("multilabel"):
         N = operator.inputs[0].get_first_dimension()
         operator.outputs[0].set_type(Int64TensorType([N, model.n_outputs_]))
@@ -134,15 +162,20 @@ def convert_neuron_classifier(scope, operator, container):
     container : skl2onnx.common._container.ModelComponentContainer
     """
     model = operator.raw_operator
+    _write_classifier(scope, operator, container, model, model)
+
+
+def _write_classifier(scope, operator, container, model, network):
+    """The labels and probabilities of ``model``, whose network is ``network``."""
     g = _graph(scope, operator, container)
     _check_zipmap(scope, model, g.proto_dtype)
     labels, proba = operator.outputs[0].full_name, operator.outputs[1].full_name
-    P = forward(g, model, operator.inputs[0].full_name)
-    if model._target.y_type.startswith("multilabel"):
+    P = forward(g, network, operator.inputs[0].full_name)
+    if network._target.y_type.startswith("multilabel"):
         g("Identity", P, output=proba)
         g("Cast", g("Greater", P, g.constant(0.5)), output=labels, to=INT64)
         return
-    if model.n_outputs_ == 1:
+    if network.n_outputs_ == 1:
         # 1 - p is exact for p >= 1/2, so argmax below agrees with predict's p > 1/2.
         g("Concat", g("Sub", g.constant(1.0), P), P, output=proba, axis=1)
     else:
@@ -166,7 +199,8 @@ def calculate_neuron_regressor_output_shapes(operator):
     calculate_linear_regressor_output_shapes(operator)
     N = operator.inputs[0].get_first_dimension()
     output = operator.outputs[0]
-    output.set_type(type(output.type)([N, operator.raw_operator.n_outputs_]))
+    model = getattr(operator.raw_operator, "network_", operator.raw_operator)
+    output.set_type(type(output.type)([N, model.n_outputs_]))
 
 
 def convert_neuron_regressor(scope, operator, container):
@@ -181,6 +215,51 @@ def convert_neuron_regressor(scope, operator, container):
     g = _graph(scope, operator, container)
     prediction = forward(g, operator.raw_operator, operator.inputs[0].full_name)
     g("Identity", prediction, output=operator.outputs[0].full_name)
+
+
+# -- tabular: the preprocessing's operators come from _onnx_tabular's parser --------
+def convert_tabular_classifier(scope, operator, container):
+    """Convert a fitted :class:`~skneuron.TabularClassifier` to ONNX nodes.
+
+    The network's part: its input is the preprocessing's output, which the
+    parser (:func:`skneuron._onnx_tabular.parse_tabular`) declared.
+
+    Parameters
+    ----------
+    scope : skl2onnx.common._topology.Scope
+    operator : skl2onnx.common._topology.Operator
+    container : skl2onnx.common._container.ModelComponentContainer
+    """
+    model = operator.raw_operator
+    _write_classifier(scope, operator, container, model, model.network_)
+
+
+def convert_tabular_regressor(scope, operator, container):
+    """Convert a fitted :class:`~skneuron.TabularRegressor` to ONNX nodes.
+
+    The network, then its predictions back in the targets' scale
+    (``target_scaler_``), as ``predict`` does.
+
+    Parameters
+    ----------
+    scope : skl2onnx.common._topology.Scope
+    operator : skl2onnx.common._topology.Operator
+    container : skl2onnx.common._container.ModelComponentContainer
+    """
+    model = operator.raw_operator
+    g = _graph(scope, operator, container)
+    prediction = forward(g, model.network_, operator.inputs[0].full_name)
+    output = operator.outputs[0].full_name
+    scaler = model.target_scaler_
+    if scaler is None:
+        g("Identity", prediction, output=output)
+        return
+    # One scale per target, or one for all the quantiles of one target.
+    scaled = g("Mul", prediction, g.constant(scaler.scale_, scaler.scale_.shape))
+    if not scaler.with_mean:
+        g("Identity", scaled, output=output)
+        return
+    g("Add", scaled, g.constant(scaler.mean_, scaler.mean_.shape), output=output)
 
 
 update_registered_converter(
@@ -199,4 +278,23 @@ update_registered_converter(
     "SkneuronNeuronRegressor",
     calculate_neuron_regressor_output_shapes,
     convert_neuron_regressor,
+)
+update_registered_converter(
+    TabularClassifier,
+    "SkneuronTabularClassifier",
+    calculate_neuron_classifier_output_shapes,
+    convert_tabular_classifier,
+    options={
+        "zipmap": [True, False, "columns"],
+        "output_class_labels": [False, True],
+        "nocl": [True, False],
+    },
+    parser=parse_tabular,
+)
+update_registered_converter(
+    TabularRegressor,
+    "SkneuronTabularRegressor",
+    calculate_neuron_regressor_output_shapes,
+    convert_tabular_regressor,
+    parser=parse_tabular,
 )
