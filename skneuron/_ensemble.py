@@ -238,6 +238,15 @@ class EnsembleWorkspace(Workspace):
         self._stacked = np.empty((d0, k * h), dtype=params.dtype)
         self._first = np.empty((d0, k * h), dtype=params.dtype)  # X^T dZ[1]
         self._tiled = {}  # tiled targets and weights, by shape of one sample's
+        # dZ of the output rows, member i's in column block i, zeros elsewhere.
+        n_out = network.layer_sizes[-1]
+        self._blocks = np.zeros((k * batch_size, k * n_out), dtype=params.dtype)
+        size = self._blocks.itemsize
+        self._diagonal = np.lib.stride_tricks.as_strided(
+            self._blocks,
+            (batch_size, k, n_out),
+            (k * k * n_out * size, (k + 1) * n_out * size, size),
+        )
 
     def resample_dropout(self, n):
         super().resample_dropout(self.network.n_members * n)
@@ -295,19 +304,17 @@ class EnsembleWorkspace(Workspace):
         dropped = self.dropout[l - 1] is not None
         H = (self.dropout[l - 1][1] if dropped else self.A[l - 1])[:rows]
         dZ3 = dZ.reshape(n, k, n_out).transpose(1, 0, 2)
-        heads = self.W[l].reshape(fan_in, k, n_out).transpose(1, 0, 2)
         np.matmul(
             H.reshape(n, k, fan_in).transpose(1, 2, 0),
             dZ3,
             out=self.dW[l].reshape(fan_in, k, n_out).transpose(1, 0, 2),
         )
         np.sum(dZ.reshape(n, k, n_out), axis=0, out=self.db[l].reshape(k, n_out))
+        # dA of member i is dZ_i @ W_i^T: one product of the block-diagonal dZ
+        # with all heads, contiguous for BLAS, beats k strided ones.
+        self._diagonal[:n] = dZ.reshape(n, k, n_out)
         dA = self.dZ[l - 1][:rows]
-        np.matmul(
-            dZ3,
-            heads.transpose(0, 2, 1),
-            out=dA.reshape(n, k, fan_in).transpose(1, 0, 2),
-        )
+        np.matmul(self._blocks[:rows], self.W[l].T, out=dA)
         if dropped:
             dA *= self.dropout[l - 1][0][:rows]
         self.network.functions[l - 1].derivative(
