@@ -9,7 +9,7 @@ where onnxruntime has no double kernel for an op (``LeakyRelu``, ``Elu``,
 import numpy as np
 from onnx import TensorProto
 
-from ._ensemble import onnx_members
+from ._onnx_ensemble import onnx_members
 
 FLOAT, DOUBLE, INT64 = TensorProto.FLOAT, TensorProto.DOUBLE, TensorProto.INT64
 STRING, BOOL = TensorProto.STRING, TensorProto.BOOL
