@@ -92,6 +92,7 @@ class BaseNeuron(
             Options(type, {np.float32, np.float64}),
         ],
         "monotonic_cst": ["array-like", dict, None],
+        "n_ensemble": [Interval(Integral, 1, None, closed="left")],
     }
 
     def _new_target(self):
@@ -159,6 +160,10 @@ class BaseNeuron(
             "layer_activations_": (*network.activations, network.output_activation),
             "n_outputs_": network.layer_sizes[-1],
             "out_activation_": network.output_activation,
+            # A copy: the flat vector's view would not survive pickling.
+            "ensemble_scales_": (
+                network.scales(result.params).copy() if network.n_members > 1 else None
+            ),
             "loss_curve_": losses,
             # From the history, never from a stopping rule's state.
             "best_loss_": min(losses) if stochastic and not early else None,

@@ -47,6 +47,8 @@ class NeuronClassifier(ClassifierMixin, BaseNeuron):
 
     {monotonic_cst}
 
+    {n_ensemble}
+
     Attributes
     ----------
     classes_ : ndarray or list of ndarray
@@ -117,6 +119,7 @@ class NeuronClassifier(ClassifierMixin, BaseNeuron):
         class_weight=None,
         label_smoothing=0.0,
         monotonic_cst=None,
+        n_ensemble=1,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -153,6 +156,7 @@ class NeuronClassifier(ClassifierMixin, BaseNeuron):
         self.class_weight = class_weight
         self.label_smoothing = label_smoothing
         self.monotonic_cst = monotonic_cst
+        self.n_ensemble = n_ensemble
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y, sample_weight=None):

@@ -199,6 +199,9 @@ loss_ : float
     n_outputs_ : int
         Number of outputs.
 
+    ensemble_scales_ : ndarray of shape (n_ensemble, n_features_in_) or None
+        The members' input adapters :math:`r_i`, with ``n_ensemble > 1``.
+
     out_activation_ : str
         Name of the output activation."""
 
@@ -223,6 +226,29 @@ monotonic_cst : array-like of int of shape (n_features,), dict or None, \
         See :ref:`monotonic`."""
 
 
+N_ENSEMBLE = """\
+n_ensemble : int, default=1
+        Number of members of a parameter-efficient ensemble trained as one
+        network (TabM-mini, Gorishniy et al., ICLR 2025). With ``k > 1``, the
+        members share every hidden layer; member ``i`` multiplies the input of
+        the first layer by its own adapter :math:`r_i` (initialized to random
+        signs) and has its own output head. Every member trains on every row;
+        the training loss (``loss_curve_``) is the mean of the members' losses,
+        and its L2 penalty the shared weights' plus the mean of the heads' (the
+        adapters are not penalized); ``predict`` and ``predict_proba`` return the
+        mean of the members' outputs, for a classifier the mean of their
+        probabilities, which is again a distribution. The hidden layers run on
+        ``k`` rows per sample: an epoch costs up to ``k`` times more. Needs a
+        hidden layer; not available with ``monotonic_cst``, nor for
+        ``neuron`` and ``hidden_activations``. The output layer's
+        ``coefs_[-1]`` and ``intercepts_[-1]`` hold the ``k`` heads side by
+        side, shapes ``(fan_in, k * n_outputs_)`` and ``(k * n_outputs_,)``:
+        member ``i``'s head is the column block ``i * n_outputs_`` to
+        ``(i + 1) * n_outputs_``; the adapters are ``ensemble_scales_``.
+        ``layer_sizes_`` and ``n_outputs_`` are those of one member. 1 (the
+        default): a single network, trained exactly as without the parameter."""
+
+
 def _insert(docstring, placeholder, fragment):
     """``docstring`` with ``placeholder`` replaced by ``fragment``, re-indented.
 
@@ -243,6 +269,7 @@ def fill(docstring):
     """Insert the shared parameter and attribute descriptions into a docstring."""
     docstring = _insert(docstring, "{shared_parameters}", SHARED_PARAMETERS)
     docstring = _insert(docstring, "{shared_attributes}", SHARED_ATTRIBUTES)
+    docstring = _insert(docstring, "{n_ensemble}", N_ENSEMBLE)
     return _insert(docstring, "{monotonic_cst}", MONOTONIC_CST)
 
 
@@ -285,6 +312,12 @@ clip_outliers : bool, default=True
         ``"auto"``: on when the held-out part has at least
         ``min_validation_samples`` rows, as a score on fewer is too noisy to pick
         an epoch by.
+
+    n_ensemble : int, default=1
+        Members of the parameter-efficient ensemble, as in
+        :class:`NeuronClassifier`: ``k > 1`` trains ``k`` members sharing the
+        hidden layers, each with its own input adapter and output head, and
+        predicts their mean, at up to ``k`` times the cost per epoch.
 
     min_validation_samples : int, default=50
         Smallest validation set for ``early_stopping="auto"``.

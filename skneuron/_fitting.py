@@ -20,10 +20,11 @@ from threadpoolctl import ThreadpoolController
 
 from ._callbacks import user_callbacks
 from ._compat import _check_optimize_result
+from ._ensemble import build_network, check_ensemble
 from ._lbfgs import fit_lbfgs
 from ._losses import LOSSES, canonical_loss
 from ._monotonic import SignConstraint, check_monotone_network
-from ._network import Network, Workspace
+from ._network import Network
 from ._progress import Progress
 from ._stochastic import build_run
 from ._training import EarlyStopping, train
@@ -116,11 +117,12 @@ def _build_network(estimator, data, resume):
             f"loss={estimator.loss!r} cannot follow the model's output activation "
             f"{output_activation!r}; fit without warm_start to change the loss."
         )
-    network = Network(
+    network = build_network(
         data.layer_sizes,
         data.activations,
         output_activation,
         estimator.leaky_relu_slope,
+        getattr(estimator, "n_ensemble", 1),
     )
     if resume and network.layer_sizes != estimator._network.layer_sizes:
         raise ValueError(
@@ -128,6 +130,7 @@ def _build_network(estimator, data, resume):
             f"new data and parameters call for {network.layer_sizes}; "
             "warm_start and partial_fit cannot change the architecture."
         )
+    check_ensemble(estimator._network if resume else None, network, data.monotonic_cst)
     return network
 
 
@@ -139,7 +142,7 @@ def _run_lbfgs(estimator, data, network, params, resume, task, constraint):
     history = _history(estimator, resume)
     Y = data.target.training_targets(data.Y, getattr(estimator, "label_smoothing", 0.0))
     loss = data.target.bind_loss(estimator.loss)
-    workspace = Workspace(network, params, data.X.shape[0], loss, estimator.alpha)
+    workspace = network.workspace(params, data.X.shape[0], loss, estimator.alpha)
     # scipy prints L-BFGS's own lines: no per-iteration lines here, only the bar.
     progress = Progress(False, estimator.progress_bar, estimator.max_iter, "iteration")
     callbacks = user_callbacks(estimator)

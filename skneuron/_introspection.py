@@ -6,6 +6,16 @@ from sklearn.utils.validation import check_is_fitted
 from ._neuron import Neuron
 
 
+def _refuse_ensemble(estimator, method):
+    k = estimator._network.n_members
+    if k > 1:
+        raise ValueError(
+            f"{method} is not available with n_ensemble={k}: each hidden unit "
+            "sees the input through every member's adapter, so it has no single "
+            "set of weights or outputs. Fit with n_ensemble=1 to look inside."
+        )
+
+
 class IntrospectionMixin:
     """``neuron`` and ``hidden_activations`` for the fitted estimators."""
 
@@ -29,6 +39,7 @@ class IntrospectionMixin:
             (activation ``"identity"``): softmax normalizes over the whole layer.
         """
         check_is_fitted(self)
+        _refuse_ensemble(self, "neuron")
         if not 1 <= layer < self.n_layers_:
             raise ValueError(
                 f"layer must be between 1 and {self.n_layers_ - 1} (layer 0 is the "
@@ -63,6 +74,7 @@ class IntrospectionMixin:
             of them, one per hidden layer, when ``layer`` is None.
         """
         check_is_fitted(self)
+        _refuse_ensemble(self, "hidden_activations")
         n_hidden = self.n_layers_ - 2
         if layer is not None and not 1 <= layer <= n_hidden:
             raise ValueError(

@@ -86,6 +86,8 @@ class Network:
         The activation record of each layer ``1 .. L``, parameters bound.
     """
 
+    n_members = 1  # an ensemble of networks sharing hidden layers: ._ensemble
+
     def __init__(
         self,
         layer_sizes,
@@ -234,6 +236,10 @@ class Network:
                 out[start : start + rows.shape[0]] = chunk
         return out
 
+    def workspace(self, params, batch_size, loss, alpha, dropout=None, rng=None):
+        """The :class:`Workspace` of one fit of this network (a subclass may differ)."""
+        return Workspace(self, params, batch_size, loss, alpha, dropout, rng)
+
 
 class Workspace:
     """Everything one fit writes to: parameters, gradient and batch buffers.
@@ -321,17 +327,38 @@ class Workspace:
         loss : float
         """
         net, W, n = self.network, self.W, X.shape[0]
-        Z_out, A_out = self.Z[-1][:n], self.A[-1][:n]
         net.forward(W, self.b, X, self.Z, self.A, self.dropout)
-
-        values = self.loss.values[net.output_activation](Y, Z_out, A_out)
         if sample_weight is None:
-            n_eff, loss = n, values.sum() / n
+            n_eff = n
         else:
             n_eff = sample_weight.sum() if weight_total is None else weight_total
-            loss = np.dot(sample_weight, values) / n_eff
+        loss = self._output_loss(Y, sample_weight, n_eff)
 
         dZ = self.dZ[-1][:n]
+        for l in reversed(range(len(W))):
+            self._backward_layer(l, X, dZ, n)
+            if l > 0:
+                dZ = self.dZ[l - 1][:n]
+
+        if self.alpha:
+            weights = self.params[: net.n_weights]
+            loss += 0.5 * self.alpha * np.dot(weights, weights) / n_eff
+            _kernels.add_scaled(self.grad[: net.n_weights], weights, self.alpha / n_eff)
+        return float(loss)
+
+    def _output_loss(self, Y, sample_weight, n_eff):
+        """Data loss of the output rows ``Y`` stands for; their ``dZ`` written.
+
+        The loss is the weighted sum of the rows' losses divided by ``n_eff``,
+        and ``dZ`` its gradient with respect to the output pre-activation.
+        """
+        n, net = Y.shape[0], self.network
+        Z_out, A_out, dZ = self.Z[-1][:n], self.A[-1][:n], self.dZ[-1][:n]
+        values = self.loss.values[net.output_activation](Y, Z_out, A_out)
+        if sample_weight is None:
+            loss = values.sum() / n_eff
+        else:
+            loss = np.dot(sample_weight, values) / n_eff
         if net.output_activation in self.loss.canonical:
             np.subtract(A_out, Y, out=dZ)
         elif net.output_activation in self.loss.deltas:
@@ -343,17 +370,7 @@ class Workspace:
             dZ *= 1 / n_eff
         else:
             dZ *= (sample_weight / n_eff)[:, np.newaxis]
-
-        for l in reversed(range(len(W))):
-            self._backward_layer(l, X, dZ, n)
-            if l > 0:
-                dZ = self.dZ[l - 1][:n]
-
-        if self.alpha:
-            weights = self.params[: net.n_weights]
-            loss += 0.5 * self.alpha * np.dot(weights, weights) / n_eff
-            _kernels.add_scaled(self.grad[: net.n_weights], weights, self.alpha / n_eff)
-        return float(loss)
+        return loss
 
     def _backward_layer(self, l, X, dZ, n):
         """Gradients of weight layer ``l`` from ``dZ``; ``dZ`` of the layer below."""

@@ -60,6 +60,8 @@ class NeuronRegressor(RegressorMixin, BaseNeuron):
 
     {monotonic_cst}
 
+    {n_ensemble}
+
     Attributes
     ----------
     {shared_attributes}
@@ -128,6 +130,7 @@ class NeuronRegressor(RegressorMixin, BaseNeuron):
         progress_bar=False,
         dtype="auto",
         monotonic_cst=None,
+        n_ensemble=1,
     ):
         self.loss = loss
         self.quantile = quantile
@@ -163,6 +166,7 @@ class NeuronRegressor(RegressorMixin, BaseNeuron):
         self.progress_bar = progress_bar
         self.dtype = dtype
         self.monotonic_cst = monotonic_cst
+        self.n_ensemble = n_ensemble
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y, sample_weight=None):

@@ -14,7 +14,6 @@ import numpy as np
 from sklearn.model_selection import train_test_split
 
 from ._callbacks import user_callbacks
-from ._network import Workspace
 from ._optimizers import OPTIMIZERS
 from ._progress import Progress
 from ._training import (
@@ -67,7 +66,7 @@ def workspace(estimator, data, network, params, batch_size, random_state):
     if any(data.dropout):
         rng = np.random.default_rng(random_state.randint(2**31 - 1))
     loss, alpha = data.target.bind_loss(estimator.loss), estimator.alpha
-    return Workspace(network, params, batch_size, loss, alpha, data.dropout, rng)
+    return network.workspace(params, batch_size, loss, alpha, data.dropout, rng)
 
 
 def _plateau(estimator, kind, resume):

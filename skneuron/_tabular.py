@@ -55,6 +55,7 @@ _NETWORK_PARAMS = (
     "dropout",
     "random_state",
     "verbose",
+    "n_ensemble",
 )
 
 
@@ -243,6 +244,7 @@ class TabularClassifier(ClassifierMixin, _TabularBase):
         random_state=None,
         verbose=False,
         monotonic_cst=None,
+        n_ensemble=1,
     ):
         self.clip_outliers = clip_outliers
         self.categorical_features = categorical_features
@@ -265,6 +267,7 @@ class TabularClassifier(ClassifierMixin, _TabularBase):
         self.random_state = random_state
         self.verbose = verbose
         self.monotonic_cst = monotonic_cst
+        self.n_ensemble = n_ensemble
 
     def _neuron_estimator(self, n_samples):
         estimator = super()._neuron_estimator(n_samples)
@@ -399,6 +402,7 @@ class TabularRegressor(RegressorMixin, _TabularBase):
         random_state=None,
         verbose=False,
         monotonic_cst=None,
+        n_ensemble=1,
     ):
         self.loss = loss
         self.quantile = quantile
@@ -422,6 +426,7 @@ class TabularRegressor(RegressorMixin, _TabularBase):
         self.random_state = random_state
         self.verbose = verbose
         self.monotonic_cst = monotonic_cst
+        self.n_ensemble = n_ensemble
 
     @_fit_context(prefer_skip_nested_validation=False)
     def fit(self, X, y, sample_weight=None):

@@ -31,6 +31,7 @@ MODELS = [
     ),
     NeuronRegressor(solver="lbfgs", max_iter=5, random_state=0),
     NeuronRegressor(loss="poisson", solver="rmsprop", max_iter=5, random_state=0),
+    NeuronClassifier((5,), n_ensemble=3, max_iter=5, random_state=0),
 ]
 
 

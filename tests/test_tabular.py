@@ -179,6 +179,7 @@ _NON_DEFAULT = {
     "label_smoothing": 0.05,
     "loss": "quantile",
     "quantile": 0.3,
+    "n_ensemble": 2,
 }
 
 
