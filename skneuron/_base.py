@@ -92,6 +92,11 @@ class BaseNeuron(
             Options(type, {np.float32, np.float64}),
         ],
         "monotonic_cst": ["array-like", dict, None],
+        "input_scale": ["boolean"],
+        "numeric_embedding": [StrOptions({"periodic"}), None],
+        "embedded_features": ["array-like", None],
+        "embedding_size": [Interval(Integral, 1, None, closed="left")],
+        "frequency_scale": [Interval(Real, 0, None, closed="neither")],
     }
 
     def _new_target(self):

@@ -47,6 +47,8 @@ class NeuronClassifier(ClassifierMixin, BaseNeuron):
 
     {monotonic_cst}
 
+    {input_layer}
+
     Attributes
     ----------
     classes_ : ndarray or list of ndarray
@@ -117,6 +119,11 @@ class NeuronClassifier(ClassifierMixin, BaseNeuron):
         class_weight=None,
         label_smoothing=0.0,
         monotonic_cst=None,
+        input_scale=False,
+        numeric_embedding=None,
+        embedded_features=None,
+        embedding_size=8,
+        frequency_scale=0.1,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -153,6 +160,11 @@ class NeuronClassifier(ClassifierMixin, BaseNeuron):
         self.class_weight = class_weight
         self.label_smoothing = label_smoothing
         self.monotonic_cst = monotonic_cst
+        self.input_scale = input_scale
+        self.numeric_embedding = numeric_embedding
+        self.embedded_features = embedded_features
+        self.embedding_size = embedding_size
+        self.frequency_scale = frequency_scale
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y, sample_weight=None):

@@ -9,6 +9,8 @@ where onnxruntime has no double kernel for an op (``LeakyRelu``, ``Elu``,
 import numpy as np
 from onnx import TensorProto
 
+from ._embeddings import input_layer_graph
+
 FLOAT, DOUBLE, INT64 = TensorProto.FLOAT, TensorProto.DOUBLE, TensorProto.INT64
 STRING, BOOL = TensorProto.STRING, TensorProto.BOOL
 _SQRT_HALF = np.sqrt(0.5)
@@ -231,6 +233,8 @@ def forward(g, model, input_name):
     graphs = _activation_graphs(model)
     layers = zip(model.coefs_, model.intercepts_, graphs, model._network.functions)
     A = g("Cast", input_name, to=g.proto_dtype)
+    if model._network.input_layer is not None:
+        A = input_layer_graph(g, model._network, model._params, A)
     for W, b, graph, function in layers:
         Z = g("Add", g("MatMul", A, g.constant(W, W.shape)), g.constant(b, (1, len(b))))
         # A non-elementwise graph may need the layer's width (cumulative sums, halves).

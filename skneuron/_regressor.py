@@ -60,6 +60,8 @@ class NeuronRegressor(RegressorMixin, BaseNeuron):
 
     {monotonic_cst}
 
+    {input_layer}
+
     Attributes
     ----------
     {shared_attributes}
@@ -128,6 +130,11 @@ class NeuronRegressor(RegressorMixin, BaseNeuron):
         progress_bar=False,
         dtype="auto",
         monotonic_cst=None,
+        input_scale=False,
+        numeric_embedding=None,
+        embedded_features=None,
+        embedding_size=8,
+        frequency_scale=0.1,
     ):
         self.loss = loss
         self.quantile = quantile
@@ -163,6 +170,11 @@ class NeuronRegressor(RegressorMixin, BaseNeuron):
         self.progress_bar = progress_bar
         self.dtype = dtype
         self.monotonic_cst = monotonic_cst
+        self.input_scale = input_scale
+        self.numeric_embedding = numeric_embedding
+        self.embedded_features = embedded_features
+        self.embedding_size = embedding_size
+        self.frequency_scale = frequency_scale
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y, sample_weight=None):

@@ -9,6 +9,7 @@ categorical columns, missing values), then :class:`NeuronClassifier` or
 
 from numbers import Integral
 
+import numpy as np
 from sklearn import config_context
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 from sklearn.pipeline import Pipeline
@@ -55,6 +56,10 @@ _NETWORK_PARAMS = (
     "dropout",
     "random_state",
     "verbose",
+    "input_scale",
+    "numeric_embedding",
+    "embedding_size",
+    "frequency_scale",
 )
 
 
@@ -128,6 +133,11 @@ class _TabularBase(CallbackSupportMixin, BaseEstimator):
             if cst is not None:
                 cst = preprocessed_monotonic_cst(preprocessor, cst, Xt.shape[1])
                 network.set_params(monotonic_cst=cst)
+            if self.numeric_embedding is not None:
+                # The standardized numeric columns only, never one-hot ones.
+                numeric = preprocessor.output_indices_["remainder"]
+                embedded = np.arange(Xt.shape[1])[numeric]
+                network.set_params(embedded_features=embedded)
             with task.step("fit-network", network):
                 network.fit(Xt, y, sample_weight=sample_weight)
         self.model_ = Pipeline([("preprocessor", preprocessor), ("network", network)])
@@ -243,6 +253,10 @@ class TabularClassifier(ClassifierMixin, _TabularBase):
         random_state=None,
         verbose=False,
         monotonic_cst=None,
+        input_scale=False,
+        numeric_embedding=None,
+        embedding_size=8,
+        frequency_scale=0.1,
     ):
         self.clip_outliers = clip_outliers
         self.categorical_features = categorical_features
@@ -265,6 +279,10 @@ class TabularClassifier(ClassifierMixin, _TabularBase):
         self.random_state = random_state
         self.verbose = verbose
         self.monotonic_cst = monotonic_cst
+        self.input_scale = input_scale
+        self.numeric_embedding = numeric_embedding
+        self.embedding_size = embedding_size
+        self.frequency_scale = frequency_scale
 
     def _neuron_estimator(self, n_samples):
         estimator = super()._neuron_estimator(n_samples)
@@ -399,6 +417,10 @@ class TabularRegressor(RegressorMixin, _TabularBase):
         random_state=None,
         verbose=False,
         monotonic_cst=None,
+        input_scale=False,
+        numeric_embedding=None,
+        embedding_size=8,
+        frequency_scale=0.1,
     ):
         self.loss = loss
         self.quantile = quantile
@@ -422,6 +444,10 @@ class TabularRegressor(RegressorMixin, _TabularBase):
         self.random_state = random_state
         self.verbose = verbose
         self.monotonic_cst = monotonic_cst
+        self.input_scale = input_scale
+        self.numeric_embedding = numeric_embedding
+        self.embedding_size = embedding_size
+        self.frequency_scale = frequency_scale
 
     @_fit_context(prefer_skip_nested_validation=False)
     def fit(self, X, y, sample_weight=None):

@@ -179,6 +179,10 @@ _NON_DEFAULT = {
     "label_smoothing": 0.05,
     "loss": "quantile",
     "quantile": 0.3,
+    "input_scale": True,
+    "numeric_embedding": "periodic",
+    "embedding_size": 3,
+    "frequency_scale": 0.2,
 }
 
 
