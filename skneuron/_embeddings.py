@@ -215,6 +215,7 @@ class InputWork:
             ]
         }  # fmt: skip
         self._dXs = np.empty(n_rows * F, dtype) if layer.scale and m else None
+        self._ones = np.ones(n_rows, dtype)
 
     def _buffer(self, name, n, width):
         m = len(self.embedded)
@@ -266,7 +267,7 @@ class InputWork:
         ds, dc, dV, du = self.grads
         m = len(self.embedded)
         if not m:
-            np.einsum("ij,ij->j", dA0, X, out=ds)
+            np.matmul(self._ones[:n], np.multiply(dA0, X, out=dA0), out=ds)
             return
         s, c, V, _ = self.params
         k, d = layer.n_frequencies, layer.embedding_size
@@ -278,7 +279,8 @@ class InputWork:
             out=self._buffer("dH", n, d),
         )
         np.matmul(S.transpose(0, 2, 1), dH, out=dV)
-        np.sum(dH, axis=1, keepdims=True, out=du)
+        # Sums over rows as products with ones: BLAS beats a ufunc reduction.
+        np.matmul(self._ones[:n], dH, out=du[:, 0, :])
         dS = np.matmul(dH, V.transpose(0, 2, 1), out=self._buffer("dS", n, 2 * k))
         # d/dT of sin(T) and cos(T): cos(T) and -sin(T), which S holds.
         dT = np.multiply(dS[:, :, :k], S[:, :, k:], out=self._buffer("dT", n, k))
@@ -286,15 +288,16 @@ class InputWork:
         dT -= dS[:, :, :k]
         dT *= _TWO_PI
         Xe = self._buffer("Xe", n, 1)[:, :, 0]  # the scaled inputs
-        np.einsum("mnk,mn->mk", dT, Xe, out=dc)
+        np.matmul(Xe[:, np.newaxis, :], dT, out=dc[:, np.newaxis, :])
         if layer.scale:
-            dXe = self._buffer("dXe", n, 1)[:, :, 0]
-            np.einsum("mnk,mk->mn", dT, c, out=dXe)
+            dXe = self._buffer("dXe", n, 1)
+            np.matmul(dT, c[:, :, np.newaxis], out=dXe)
+            dXe = dXe[:, :, 0]
             F = layer.n_features
             dXs = self._dXs[: n * F].reshape(n, F)
             dXs[:, self.passthrough] = dA0[:, : self.n_pass]
             dXs[:, self.embedded] = dXe.T
-            np.einsum("ij,ij->j", dXs, X, out=ds)
+            np.matmul(self._ones[:n], np.multiply(dXs, X, out=dXs), out=ds)
 
 
 def transform(layer, block, X):
