@@ -325,7 +325,8 @@ clip_outliers : bool, default=True
     input_scale, numeric_embedding, embedding_size, frequency_scale
         As in :class:`NeuronClassifier`, with the same defaults.
         ``numeric_embedding`` embeds the standardized numeric columns only, never
-        the one-hot columns of categorical ones.
+        the one-hot columns of categorical ones, nor the columns ``monotonic_cst``
+        constrains (a periodic embedding is not monotone).
 
     monotonic_cst : array-like of int of shape (n_features,), dict or None, \
             default=None

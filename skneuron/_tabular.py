@@ -134,10 +134,14 @@ class _TabularBase(CallbackSupportMixin, BaseEstimator):
                 cst = preprocessed_monotonic_cst(preprocessor, cst, Xt.shape[1])
                 network.set_params(monotonic_cst=cst)
             if self.numeric_embedding is not None:
-                # The standardized numeric columns only, never one-hot ones.
-                numeric = preprocessor.output_indices_["remainder"]
-                embedded = np.arange(Xt.shape[1])[numeric]
-                network.set_params(embedded_features=embedded)
+                # The standardized numeric columns only, never one-hot ones; a
+                # constrained column passes through, an embedding is not monotone.
+                numeric = np.arange(Xt.shape[1])[
+                    preprocessor.output_indices_["remainder"]
+                ]
+                if cst is not None:
+                    numeric = numeric[cst[numeric] == 0]
+                network.set_params(embedded_features=numeric)
             with task.step("fit-network", network):
                 network.fit(Xt, y, sample_weight=sample_weight)
         self.model_ = Pipeline([("preprocessor", preprocessor), ("network", network)])

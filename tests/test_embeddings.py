@@ -264,3 +264,19 @@ def test_the_recipe_embeds_its_numeric_columns_only(make):
 )
 def test_scikit_learn_compatible_with_an_input_layer(estimator, check):
     check(estimator)
+
+
+def test_the_recipe_leaves_constrained_columns_out_of_the_embedding():
+    X, _ = _data(200)
+    y = X[:, 0] + np.sin(2 * X[:, 1])
+    model = TabularRegressor(
+        numeric_embedding="periodic",
+        monotonic_cst=[1, 0, 0, 0],
+        activation="tanh",
+        max_iter=30,
+        random_state=0,
+    ).fit(X, y)
+    assert model.network_._network.input_layer.embedded == (1, 2, 3)
+    grid = np.repeat(X[:1], 50, axis=0)
+    grid[:, 0] = np.linspace(-3, 3, 50)
+    assert np.all(np.diff(model.predict(grid)) >= 0)
