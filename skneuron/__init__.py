@@ -14,6 +14,7 @@ import numpy as np
 
 from ._classifier import NeuronClassifier
 from ._compat import REMAINDER_COLUMNS_TYPES
+from ._embeddings import InputLayer
 from ._network import Network
 from ._neuron import Neuron
 from ._persistence import InconsistentVersionWarning
@@ -31,6 +32,7 @@ TRUSTED_TYPES = [
         NeuronClassifier,
         NeuronRegressor,
         Network,
+        InputLayer,
         LearningRate,
         Plateau,
         ClassificationTarget,
@@ -51,7 +53,7 @@ numbers, arrays and names only, never code; the three functions are the tabular
 estimators' treatment of missing values (None read as missing in categorical
 columns, the mean filled in numeric ones) and clipping of numeric columns.
 """
-del Network, LearningRate, Plateau, ClassificationTarget, RegressionTarget
+del Network, InputLayer, LearningRate, Plateau, ClassificationTarget, RegressionTarget
 del _fill_mean, _fill_mean_and_clip, _none_as_missing, np, REMAINDER_COLUMNS_TYPES
 
 __all__ = [
