@@ -123,7 +123,7 @@ class NeuronClassifier(ClassifierMixin, BaseNeuron):
         numeric_embedding=None,
         embedded_features=None,
         embedding_size=8,
-        frequency_scale=0.1,
+        frequency_scale=0.3,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation

@@ -58,7 +58,7 @@ class InputLayer:
     embedded: tuple = ()
     embedding_size: int = 8
     n_frequencies: int = N_FREQUENCIES
-    frequency_scale: float = field(default=0.1, compare=False)
+    frequency_scale: float = field(default=0.3, compare=False)
 
     @property
     def passthrough(self):

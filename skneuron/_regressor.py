@@ -134,7 +134,7 @@ class NeuronRegressor(RegressorMixin, BaseNeuron):
         numeric_embedding=None,
         embedded_features=None,
         embedding_size=8,
-        frequency_scale=0.1,
+        frequency_scale=0.3,
     ):
         self.loss = loss
         self.quantile = quantile

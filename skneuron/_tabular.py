@@ -260,7 +260,7 @@ class TabularClassifier(ClassifierMixin, _TabularBase):
         input_scale=False,
         numeric_embedding=None,
         embedding_size=8,
-        frequency_scale=0.1,
+        frequency_scale=0.3,
     ):
         self.clip_outliers = clip_outliers
         self.categorical_features = categorical_features
@@ -424,7 +424,7 @@ class TabularRegressor(RegressorMixin, _TabularBase):
         input_scale=False,
         numeric_embedding=None,
         embedding_size=8,
-        frequency_scale=0.1,
+        frequency_scale=0.3,
     ):
         self.loss = loss
         self.quantile = quantile
