@@ -14,6 +14,7 @@ import numpy as np
 
 from ._classifier import NeuronClassifier
 from ._compat import REMAINDER_COLUMNS_TYPES
+from ._embeddings import InputLayer
 from ._ensemble import EnsembleNetwork
 from ._network import Network
 from ._neuron import Neuron
@@ -33,6 +34,7 @@ TRUSTED_TYPES = [
         NeuronRegressor,
         Network,
         EnsembleNetwork,
+        InputLayer,
         LearningRate,
         Plateau,
         ClassificationTarget,
@@ -53,7 +55,7 @@ numbers, arrays and names only, never code; the three functions are the tabular
 estimators' treatment of missing values (None read as missing in categorical
 columns, the mean filled in numeric ones) and clipping of numeric columns.
 """
-del Network, EnsembleNetwork, LearningRate, Plateau
+del Network, EnsembleNetwork, InputLayer, LearningRate, Plateau
 del ClassificationTarget, RegressionTarget
 del _fill_mean, _fill_mean_and_clip, _none_as_missing, np, REMAINDER_COLUMNS_TYPES
 

@@ -93,6 +93,11 @@ class BaseNeuron(
         ],
         "monotonic_cst": ["array-like", dict, None],
         "n_ensemble": [Interval(Integral, 1, None, closed="left")],
+        "input_scale": ["boolean"],
+        "numeric_embedding": [StrOptions({"periodic"}), None],
+        "embedded_features": ["array-like", None],
+        "embedding_size": [Interval(Integral, 1, None, closed="left")],
+        "frequency_scale": [Interval(Real, 0, None, closed="neither")],
     }
 
     def _new_target(self):

@@ -48,6 +48,7 @@ class NeuronClassifier(ClassifierMixin, BaseNeuron):
     {monotonic_cst}
 
     {n_ensemble}
+    {input_layer}
 
     Attributes
     ----------
@@ -120,6 +121,11 @@ class NeuronClassifier(ClassifierMixin, BaseNeuron):
         label_smoothing=0.0,
         monotonic_cst=None,
         n_ensemble=1,
+        input_scale=False,
+        numeric_embedding=None,
+        embedded_features=None,
+        embedding_size=8,
+        frequency_scale=0.3,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -157,6 +163,11 @@ class NeuronClassifier(ClassifierMixin, BaseNeuron):
         self.label_smoothing = label_smoothing
         self.monotonic_cst = monotonic_cst
         self.n_ensemble = n_ensemble
+        self.input_scale = input_scale
+        self.numeric_embedding = numeric_embedding
+        self.embedded_features = embedded_features
+        self.embedding_size = embedding_size
+        self.frequency_scale = frequency_scale
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y, sample_weight=None):

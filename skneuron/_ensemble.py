@@ -39,10 +39,14 @@ from ._network import (
 )
 
 
-def build_network(layer_sizes, activations, output_activation, slope, n_members):
+def build_network(
+    layer_sizes, activations, output_activation, slope, n_members, input_layer=None
+):
     """A :class:`~._network.Network`, or an :class:`EnsembleNetwork` for k > 1."""
     if n_members == 1:
-        return Network(layer_sizes, activations, output_activation, slope)
+        return Network(
+            layer_sizes, activations, output_activation, slope, input_layer=input_layer
+        )
     if len(layer_sizes) < 3:
         raise ValueError(
             f"n_ensemble={n_members} needs at least one hidden layer: the members "
@@ -50,7 +54,12 @@ def build_network(layer_sizes, activations, output_activation, slope, n_members)
             "heads. Use hidden_layer_sizes with one layer or more, or n_ensemble=1."
         )
     return EnsembleNetwork(
-        layer_sizes, activations, output_activation, slope, n_members=n_members
+        layer_sizes,
+        activations,
+        output_activation,
+        slope,
+        n_members=n_members,
+        input_layer=input_layer,
     )
 
 
@@ -99,9 +108,12 @@ class EnsembleNetwork(Network):
 
     def __init__(
         self, layer_sizes, activations, output_activation, leaky_relu_slope, *,
-        n_members,
+        n_members, input_layer=None,
     ):  # fmt: skip
-        super().__init__(layer_sizes, activations, output_activation, leaky_relu_slope)
+        super().__init__(
+            layer_sizes, activations, output_activation, leaky_relu_slope,
+            input_layer,
+        )  # fmt: skip
         self.n_members = k = int(n_members)
         fan_in, n_out = self.shapes[-1]
         self.shapes[-1] = (fan_in, k * n_out)
@@ -110,12 +122,14 @@ class EnsembleNetwork(Network):
         sizes.append(k * self.layer_sizes[0])  # the adapters, last
         self._bounds = np.cumsum([0, *sizes]).tolist()
         self.n_weights = self._bounds[len(self.shapes)]
-        self.n_params = self._bounds[-1]
+        # The input layer's block, if any, after the adapters (input_block).
+        self.n_params = self._bounds[-1] + (input_layer.n_params if input_layer else 0)
         self._heads_start = self._bounds[len(self.shapes) - 1]
 
     def scales(self, flat):
         """The adapters' view ``(n_members, n_features)`` of a flat vector."""
-        return flat[self._bounds[-2] :].reshape(self.n_members, self.layer_sizes[0])
+        adapters = flat[self._bounds[-2] : self._bounds[-1]]
+        return adapters.reshape(self.n_members, self.layer_sizes[0])
 
     def init_params(self, random_state, dtype, weight_init="glorot"):
         """Member 0 drawn as the plain network; then the other heads, then adapters.
@@ -145,6 +159,8 @@ class EnsembleNetwork(Network):
             biases[i] = random_state.uniform(-bound, bound, n_out)
         signs = random_state.randint(0, 2, (k, self.layer_sizes[0]))
         self.scales(params)[...] = 2.0 * signs - 1.0
+        if self.input_layer is not None:  # drawn last, as in Network.init_params
+            self.input_layer.init(self.input_block(params), random_state)
         return params
 
     def allocate(self, n_rows, dtype):
@@ -209,11 +225,11 @@ class EnsembleNetwork(Network):
         with np.errstate(over="ignore", invalid="ignore"):
             for start in range(0, n, chunk_rows):
                 rows = X[start : start + chunk_rows]
-                outputs = self.forward_members(
-                    W, b, r, rows.astype(dtype, copy=False), Z, A
-                )
+                A0 = self.inputs(params, rows.astype(dtype, copy=False))
+                outputs = self.forward_members(W, b, r, A0, Z, A)
                 if not np.isfinite(outputs).all():
-                    outputs = self.forward_members(W, b, r, rows, Z, A, saturate=True)
+                    A0 = rows if self.input_layer is None else A0
+                    outputs = self.forward_members(W, b, r, A0, Z, A, saturate=True)
                 members = outputs.reshape(rows.shape[0], k, n_out)
                 out[start : start + rows.shape[0]] = members.mean(axis=1)
         return out

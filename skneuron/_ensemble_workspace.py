@@ -58,6 +58,8 @@ class EnsembleWorkspace(Workspace):
         net, W, n = self.network, self.W, X.shape[0]
         k = net.n_members
         rows = k * n
+        if self.inputs is not None:
+            X = self.inputs.forward(X)
         net.forward_members(
             W, self.b, self.r, X, self.Z, self.A, self.dropout, self._stacked
         )
@@ -72,6 +74,9 @@ class EnsembleWorkspace(Workspace):
         for l in reversed(range(1, len(W) - 1)):
             self._backward_layer(l, X, self.dZ[l][:rows], rows)
         self._backward_first(X, self.dZ[0][:rows], n)
+        if self.inputs is not None and self.inputs.layer.n_params:
+            dA0 = self.inputs.dA0_buffer(n)
+            self.inputs.backward_input(self.input_gradient(self.dZ[0][:rows], n, dA0))
 
         if self.alpha:
             head = net._heads_start
@@ -125,8 +130,8 @@ class EnsembleWorkspace(Workspace):
     def input_gradient(self, dZ, n, out):
         """:math:`dA_0 = \\sum_i r_i \\odot dA_{0,i}`, shape ``(n, d0)``, into ``out``.
 
-        For a trainable layer below the adapters (none yet): call it after
-        :meth:`loss_gradient` with ``dZ = self.dZ[0][:k n]``.
+        For the trainable input layer below the adapters (:mod:`._embeddings`),
+        with ``dZ = self.dZ[0][:k n]``.
         """
         k, h = self.network.n_members, self.network.shapes[0][1]
         return np.matmul(dZ.reshape(n, k * h), self._stacked.T, out=out)

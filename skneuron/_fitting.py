@@ -105,7 +105,10 @@ def _start(estimator, data, network, resume, random_state):
     if data.monotonic_cst is None:
         return params, None
     check_monotone_network(network)
-    constraint = SignConstraint(network, data.monotonic_cst)
+    cst = data.monotonic_cst
+    if network.input_layer is not None:
+        cst = network.input_layer.columns_cst(cst)
+    constraint = SignConstraint(network, cst)
     (constraint if resume else constraint.reflect)(params)
     return params, constraint
 
@@ -123,7 +126,14 @@ def _build_network(estimator, data, resume):
         output_activation,
         estimator.leaky_relu_slope,
         getattr(estimator, "n_ensemble", 1),
+        data.input_layer,
     )
+    if resume and network.input_layer != estimator._network.input_layer:
+        raise ValueError(
+            f"The network has the input layer {estimator._network.input_layer} but "
+            f"the new data and parameters call for {network.input_layer}; "
+            "warm_start and partial_fit cannot change the architecture."
+        )
     if resume and network.layer_sizes != estimator._network.layer_sizes:
         raise ValueError(
             f"The network has layer sizes {estimator._network.layer_sizes} but the "

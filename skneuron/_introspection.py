@@ -84,6 +84,7 @@ class IntrospectionMixin:
             )
         X = self._validate_for_predict(X).astype(self._params.dtype, copy=False)
         Z, A = self._network.allocate(X.shape[0], self._params.dtype)
-        self._network.forward(*self._network.unpack(self._params), X, Z, A)
+        A0 = self._network.inputs(self._params, X)
+        self._network.forward(*self._network.unpack(self._params), A0, Z, A)
         hidden = [a.astype(np.float64) for a in A[:-1]]
         return hidden if layer is None else hidden[layer - 1]

@@ -23,7 +23,7 @@ from itertools import pairwise
 
 import numpy as np
 
-from . import _kernels
+from . import _embeddings, _kernels
 from ._activations import LEAKY_RELU_SLOPE, activation_record
 from ._losses import LOSSES
 
@@ -79,6 +79,10 @@ class Network:
         Name of the output activation.
     leaky_relu_slope : float, default=0.01
         Slope of ``leaky_relu`` below zero.
+    input_layer : InputLayer or None, default=None
+        A trainable layer between ``X`` and the first dense layer
+        (:mod:`._embeddings`), whose parameters follow all weights and biases in
+        the flat vector; ``layer_sizes[0]`` is then its width, not ``X``'s.
 
     Attributes
     ----------
@@ -94,7 +98,9 @@ class Network:
         activations,
         output_activation,
         leaky_relu_slope=LEAKY_RELU_SLOPE,
+        input_layer=None,
     ):
+        self.input_layer = input_layer
         self.layer_sizes = tuple(int(n) for n in layer_sizes)
         self.activations = tuple(activations)
         self.output_activation = output_activation
@@ -105,7 +111,7 @@ class Network:
         sizes += [fan_out for _, fan_out in self.shapes]
         self._bounds = np.cumsum([0, *sizes]).tolist()
         self.n_weights = self._bounds[len(self.shapes)]
-        self.n_params = self._bounds[-1]
+        self.n_params = self._bounds[-1] + (input_layer.n_params if input_layer else 0)
 
     def _resolve_functions(self):
         names = [*self.activations, self.output_activation]
@@ -121,7 +127,7 @@ class Network:
         return state
 
     def __setstate__(self, state):
-        self.__dict__.update(state)
+        self.__dict__.update({"input_layer": None, **state})
         self._resolve_functions()
 
     def unpack(self, flat):
@@ -136,6 +142,16 @@ class Network:
             for l in range(n_layers)
         ]
         return W, b
+
+    def input_block(self, flat):
+        """The input layer's part of a flat vector: everything after the biases."""
+        return flat[self._bounds[-1] :]
+
+    def inputs(self, params, X):
+        """``A[0]`` for ``X``: ``X`` itself without an input layer."""
+        if self.input_layer is None:
+            return X
+        return _embeddings.transform(self.input_layer, self.input_block(params), X)
 
     def init_params(self, random_state, dtype, weight_init="glorot"):
         """Draw initial weights and biases uniformly, layer by layer.
@@ -169,6 +185,8 @@ class Network:
             bound = WEIGHT_INITS[scheme](*W.shape, feeds[l])
             W[...] = random_state.uniform(-bound, bound, W.shape)
             b[...] = random_state.uniform(-bound, bound, b.shape)
+        if self.input_layer is not None:  # drawn last: the MLP's draws are unchanged
+            self.input_layer.init(self.input_block(params), random_state)
         return params
 
     def allocate(self, n_rows, dtype):
@@ -229,10 +247,13 @@ class Network:
         with np.errstate(over="ignore", invalid="ignore"):
             for start in range(0, n, PREDICT_CHUNK_ROWS):
                 rows = X[start : start + PREDICT_CHUNK_ROWS]
-                chunk = self.forward(W, b, rows.astype(dtype, copy=False), Z, A)
+                A0 = self.inputs(params, rows.astype(dtype, copy=False))
+                chunk = self.forward(W, b, A0, Z, A)
                 if not np.isfinite(chunk).all():
-                    # Inputs too large for the dtype and the weights: saturate them.
-                    chunk = self.forward(W, b, rows, Z, A, saturate=True)
+                    # Inputs too large for the dtype and the weights: saturate them
+                    # (X itself, uncast, when there is no input layer).
+                    A0 = rows if self.input_layer is None else A0
+                    chunk = self.forward(W, b, A0, Z, A, saturate=True)
                 out[start : start + rows.shape[0]] = chunk
         return out
 
@@ -277,6 +298,14 @@ class Workspace:
         self.Z, self.A = network.allocate(batch_size, params.dtype)
         # dZ of each layer 1 .. L; a hidden layer's dA becomes its dZ in place.
         self.dZ = [np.empty_like(A) for A in self.A]
+        self.inputs = None
+        if network.input_layer is not None:
+            self.inputs = _embeddings.InputWork(
+                network.input_layer,
+                network.input_block(params),
+                network.input_block(self.grad),
+                batch_size,
+            )
         self.loss = LOSSES[loss] if isinstance(loss, str) else loss
         self.alpha = alpha
         self._ones = np.ones(batch_size, dtype=params.dtype)
@@ -327,6 +356,8 @@ class Workspace:
         loss : float
         """
         net, W, n = self.network, self.W, X.shape[0]
+        if self.inputs is not None:
+            X = self.inputs.forward(X)
         net.forward(W, self.b, X, self.Z, self.A, self.dropout)
         if sample_weight is None:
             n_eff = n
@@ -339,6 +370,8 @@ class Workspace:
             self._backward_layer(l, X, dZ, n)
             if l > 0:
                 dZ = self.dZ[l - 1][:n]
+        if self.inputs is not None:
+            self.inputs.backward(dZ, W[0])
 
         if self.alpha:
             weights = self.params[: net.n_weights]

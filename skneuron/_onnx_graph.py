@@ -9,6 +9,7 @@ where onnxruntime has no double kernel for an op (``LeakyRelu``, ``Elu``,
 import numpy as np
 from onnx import TensorProto
 
+from ._embeddings import input_layer_graph
 from ._onnx_ensemble import onnx_members
 
 FLOAT, DOUBLE, INT64 = TensorProto.FLOAT, TensorProto.DOUBLE, TensorProto.INT64
@@ -233,6 +234,8 @@ def forward(g, model, input_name):
     graphs = _activation_graphs(model)
     layers = zip(model.coefs_, model.intercepts_, graphs, model._network.functions)
     A = g("Cast", input_name, to=g.proto_dtype)
+    if model._network.input_layer is not None:
+        A = input_layer_graph(g, model._network, model._params, A)
     if model._network.n_members > 1:  # an ensemble sharing hidden layers
         return onnx_members(g, model, A, graphs, INT64)
     for W, b, graph, function in layers:

@@ -61,6 +61,7 @@ class NeuronRegressor(RegressorMixin, BaseNeuron):
     {monotonic_cst}
 
     {n_ensemble}
+    {input_layer}
 
     Attributes
     ----------
@@ -131,6 +132,11 @@ class NeuronRegressor(RegressorMixin, BaseNeuron):
         dtype="auto",
         monotonic_cst=None,
         n_ensemble=1,
+        input_scale=False,
+        numeric_embedding=None,
+        embedded_features=None,
+        embedding_size=8,
+        frequency_scale=0.3,
     ):
         self.loss = loss
         self.quantile = quantile
@@ -167,6 +173,11 @@ class NeuronRegressor(RegressorMixin, BaseNeuron):
         self.dtype = dtype
         self.monotonic_cst = monotonic_cst
         self.n_ensemble = n_ensemble
+        self.input_scale = input_scale
+        self.numeric_embedding = numeric_embedding
+        self.embedded_features = embedded_features
+        self.embedding_size = embedding_size
+        self.frequency_scale = frequency_scale
 
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y, sample_weight=None):

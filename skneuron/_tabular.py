@@ -9,6 +9,7 @@ categorical columns, missing values), then :class:`NeuronClassifier` or
 
 from numbers import Integral
 
+import numpy as np
 from sklearn import config_context
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 from sklearn.pipeline import Pipeline
@@ -56,6 +57,10 @@ _NETWORK_PARAMS = (
     "random_state",
     "verbose",
     "n_ensemble",
+    "input_scale",
+    "numeric_embedding",
+    "embedding_size",
+    "frequency_scale",
 )
 
 
@@ -129,6 +134,15 @@ class _TabularBase(CallbackSupportMixin, BaseEstimator):
             if cst is not None:
                 cst = preprocessed_monotonic_cst(preprocessor, cst, Xt.shape[1])
                 network.set_params(monotonic_cst=cst)
+            if self.numeric_embedding is not None:
+                # The standardized numeric columns only, never one-hot ones; a
+                # constrained column passes through, an embedding is not monotone.
+                numeric = np.arange(Xt.shape[1])[
+                    preprocessor.output_indices_["remainder"]
+                ]
+                if cst is not None:
+                    numeric = numeric[cst[numeric] == 0]
+                network.set_params(embedded_features=numeric)
             with task.step("fit-network", network):
                 network.fit(Xt, y, sample_weight=sample_weight)
         self.model_ = Pipeline([("preprocessor", preprocessor), ("network", network)])
@@ -245,6 +259,10 @@ class TabularClassifier(ClassifierMixin, _TabularBase):
         verbose=False,
         monotonic_cst=None,
         n_ensemble=1,
+        input_scale=False,
+        numeric_embedding=None,
+        embedding_size=8,
+        frequency_scale=0.3,
     ):
         self.clip_outliers = clip_outliers
         self.categorical_features = categorical_features
@@ -268,6 +286,10 @@ class TabularClassifier(ClassifierMixin, _TabularBase):
         self.verbose = verbose
         self.monotonic_cst = monotonic_cst
         self.n_ensemble = n_ensemble
+        self.input_scale = input_scale
+        self.numeric_embedding = numeric_embedding
+        self.embedding_size = embedding_size
+        self.frequency_scale = frequency_scale
 
     def _neuron_estimator(self, n_samples):
         estimator = super()._neuron_estimator(n_samples)
@@ -403,6 +425,10 @@ class TabularRegressor(RegressorMixin, _TabularBase):
         verbose=False,
         monotonic_cst=None,
         n_ensemble=1,
+        input_scale=False,
+        numeric_embedding=None,
+        embedding_size=8,
+        frequency_scale=0.3,
     ):
         self.loss = loss
         self.quantile = quantile
@@ -427,6 +453,10 @@ class TabularRegressor(RegressorMixin, _TabularBase):
         self.verbose = verbose
         self.monotonic_cst = monotonic_cst
         self.n_ensemble = n_ensemble
+        self.input_scale = input_scale
+        self.numeric_embedding = numeric_embedding
+        self.embedding_size = embedding_size
+        self.frequency_scale = frequency_scale
 
     @_fit_context(prefer_skip_nested_validation=False)
     def fit(self, X, y, sample_weight=None):

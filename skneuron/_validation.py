@@ -16,6 +16,7 @@ from sklearn.utils.validation import check_X_y, validate_data
 
 from ._activations import hidden_activation_name
 from ._compat import _check_sample_weight, _get_feature_names
+from ._embeddings import build_input_layer
 from ._monotonic import check_monotonic_cst, check_task
 
 
@@ -38,7 +39,10 @@ class FitData:
     target : ClassificationTarget or RegressionTarget
         The task's target object, fitted on the first pass.
     layer_sizes : tuple of int
-        Units per layer, input and output included.
+        Units per layer, input and output included; the input's is the width of
+        the input layer's output, when there is one.
+    input_layer : InputLayer or None
+        The trainable input layer (:mod:`._embeddings`), None by default.
     activations : tuple of str
         Canonical activation name of each hidden layer.
     dropout : tuple of float
@@ -61,6 +65,7 @@ class FitData:
     n_features_in: int
     feature_names_in: np.ndarray | None
     monotonic_cst: np.ndarray | None = None
+    input_layer: object = None
 
 
 def validate_fit(estimator, X, y, sample_weight, *, resume, incremental, classes):
@@ -103,6 +108,7 @@ def validate_fit(estimator, X, y, sample_weight, *, resume, incremental, classes
     )
     if cst is not None:
         check_task(target)
+    input_layer = build_input_layer(estimator, X.shape[1])
     class_weight = getattr(estimator, "class_weight", None)
     sample_weight = target.weigh(y, sample_weight, class_weight, incremental)
     if sample_weight is not None:
@@ -114,12 +120,17 @@ def validate_fit(estimator, X, y, sample_weight, *, resume, incremental, classes
         sample_weight=sample_weight,
         init_dtype=init_dtype,
         target=target,
-        layer_sizes=(X.shape[1], *sizes, Y.shape[1]),
+        layer_sizes=(
+            X.shape[1] if input_layer is None else input_layer.width,
+            *sizes,
+            Y.shape[1],
+        ),
         activations=tuple(activations),
         dropout=tuple(dropout),
         n_features_in=X.shape[1],
         feature_names_in=feature_names,
         monotonic_cst=cst,
+        input_layer=input_layer,
     )
 
 

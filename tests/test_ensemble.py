@@ -10,6 +10,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from skneuron import NeuronClassifier, NeuronRegressor, TabularClassifier
+from skneuron._embeddings import InputLayer
 from skneuron._ensemble import EnsembleNetwork, build_network
 from skneuron._losses import loss_record
 from skneuron._network import Network
@@ -273,6 +274,7 @@ def test_tabular_passes_k_to_the_network():
         NeuronClassifier(n_ensemble=3),
         NeuronRegressor(n_ensemble=3),
         NeuronRegressor(n_ensemble=2, solver="lbfgs"),
+        NeuronClassifier(n_ensemble=2, numeric_embedding="periodic"),
     ]
 )
 def test_scikit_learn_compatible(estimator, check):
@@ -287,6 +289,16 @@ ONNX_CASES = {
         2,
     ),
     "identity": (NeuronRegressor, {}, None),
+    "identity, embedded features": (
+        NeuronRegressor,
+        {"input_scale": True, "numeric_embedding": "periodic"},
+        None,
+    ),
+    "softmax, embedded features": (
+        NeuronClassifier,
+        {"numeric_embedding": "periodic", "embedded_features": [0, 1]},
+        3,
+    ),
     "cumulative_softplus": (
         NeuronRegressor,
         {"loss": "quantile", "quantile": [0.1, 0.5, 0.9]},
@@ -324,3 +336,51 @@ def test_onnxruntime_reproduces_the_ensemble(name, dtype):
     assert actual.dtype == X.dtype
     scale = max(1.0, float(np.abs(expected).max()))
     assert np.abs(actual - expected).max() <= ONNX_TOLERANCE[dtype] * scale
+
+
+@pytest.mark.parametrize(
+    "layer",
+    [
+        {"scale": True},
+        {"scale": False, "embedded": (0, 2)},
+        {"scale": True, "embedded": (1,)},
+    ],
+)
+def test_gradient_through_an_input_layer_below_the_adapters(layer):
+    """The adapters' dA0 reaches the learned input layer (_embeddings) below."""
+    rng = np.random.RandomState(3)
+    inputs = InputLayer(3, embedding_size=2, n_frequencies=2, **layer)
+    network = build_network((inputs.width, 4, 1), ["tanh"], "identity", 0.01, 3, inputs)
+    params = network.init_params(rng, np.float64)
+    params += 0.1 * rng.randn(params.size)
+    X, Y = rng.randn(6, 3), rng.randn(6, 1)
+    workspace = network.workspace(params.copy(), 8, "squared_error", 0.2)
+
+    def loss_at(x):
+        workspace.params[...] = x
+        return workspace.loss_gradient(X, Y)
+
+    numerical = _central_differences(loss_at, params)
+    loss_at(params)
+    analytic = workspace.grad
+    error = np.linalg.norm(analytic - numerical) / np.linalg.norm(analytic + numerical)
+    assert error < 1e-6
+
+
+def test_an_ensemble_of_embedded_features_predicts_the_members_mean():
+    X, y = _data(NeuronRegressor)
+    reg = NeuronRegressor(
+        hidden_layer_sizes=(6,),
+        n_ensemble=3,
+        numeric_embedding="periodic",
+        max_iter=30,
+        random_state=0,
+    ).fit(X, y)
+    network, params = reg._network, reg._params
+    A0 = network.inputs(params, X)
+    r, (W, b) = network.scales(params), network.unpack(params)
+    members = [
+        np.maximum((A0 * r[i]) @ W[0] + b[0], 0) @ W[1][:, i] + b[1][i]
+        for i in range(3)
+    ]
+    np.testing.assert_allclose(reg.predict(X), np.mean(members, axis=0), rtol=1e-10)

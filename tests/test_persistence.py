@@ -32,6 +32,13 @@ MODELS = [
     NeuronRegressor(solver="lbfgs", max_iter=5, random_state=0),
     NeuronRegressor(loss="poisson", solver="rmsprop", max_iter=5, random_state=0),
     NeuronClassifier((5,), n_ensemble=3, max_iter=5, random_state=0),
+    NeuronRegressor(
+        input_scale=True,
+        numeric_embedding="periodic",
+        embedded_features=[0, 2],
+        max_iter=5,
+        random_state=0,
+    ),
 ]
 
 

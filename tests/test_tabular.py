@@ -180,6 +180,10 @@ _NON_DEFAULT = {
     "loss": "quantile",
     "quantile": 0.3,
     "n_ensemble": 2,
+    "input_scale": True,
+    "numeric_embedding": "periodic",
+    "embedding_size": 3,
+    "frequency_scale": 0.2,
 }
 
 
