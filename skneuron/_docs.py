@@ -32,12 +32,25 @@ hidden_layer_sizes : array-like of shape (n_hidden_layers,) or int, default=(100
         Size of the mini-batches of the stochastic solvers; ``"auto"`` is
         ``min(200, n_samples)``. Not used by ``"lbfgs"``.
 
-    learning_rate : {"constant", "invscaling", "adaptive"}, default="constant"
-        Learning-rate schedule of ``solver="sgd"``; the other solvers keep
-        ``learning_rate_init``, as scikit-learn's Adam does. ``"invscaling"`` sets
-        it to ``learning_rate_init / (t + 1) ** power_t`` with ``t`` the samples
-        seen; ``"adaptive"`` divides it by 5 each time the training loss (or
-        validation score) stops improving, as in scikit-learn's MLP.
+    learning_rate : {"constant", "invscaling", "adaptive", "cosine", "coslog4"}, \
+            default="constant"
+        Learning-rate schedule. scikit-learn's three apply to ``solver="sgd"``
+        only; the other solvers keep ``learning_rate_init`` with them, as
+        scikit-learn's Adam does. ``"invscaling"`` sets it to
+        ``learning_rate_init / (t + 1) ** power_t`` with ``t`` the samples seen;
+        ``"adaptive"`` divides it by 5 each time the training loss (or validation
+        score) stops improving, as in scikit-learn's MLP. ``"cosine"`` and
+        ``"coslog4"`` apply to every stochastic solver and set the rate at the
+        middle of each epoch from its position ``t`` in the ``max_iter`` epochs:
+        ``"cosine"`` decays it from ``learning_rate_init`` to 0 as
+        ``(1 + cos(pi t)) / 2``; ``"coslog4"``, RealMLP's schedule, runs four
+        cycles up and down, each twice as long as the one before,
+        ``(1 - cos(2 pi log2(1 + 15 t))) / 2``. Training may stop before the
+        schedule ends (``n_iter_no_change``); with ``early_stopping`` the best
+        epoch is kept, and a larger ``n_iter_no_change`` lets the low rates of
+        the schedule's end be reached. ``solver="adamw"``'s decay, a multiple of
+        the rate, follows the schedule. With ``partial_fit`` each call is one
+        epoch of the schedule, which starts again after ``max_iter`` calls.
 
     learning_rate_init : float, default=0.001
         Initial learning rate of the stochastic solvers.
@@ -247,9 +260,19 @@ def fill(docstring):
 
 
 TABULAR_PARAMETERS = """\
-clip_outliers : bool, default=True
-        Numeric columns are standardized (weighted by ``sample_weight``), their
-        missing values set to the column's mean, then, with ``clip_outliers``,
+scaling : {"standard", "robust", "quantile"}, default="standard"
+        How numeric columns are scaled: ``"standard"``, standardized (weighted
+        by ``sample_weight``); ``"robust"``, centered on the median and divided
+        by the interquartile range (:class:`~sklearn.preprocessing.RobustScaler`,
+        RealMLP's robust scaling); ``"quantile"``, mapped to a normal
+        distribution through the training quantiles
+        (:class:`~sklearn.preprocessing.QuantileTransformer`). The last two
+        ignore ``sample_weight``, which still weighs the loss. All are
+        increasing, so ``monotonic_cst`` holds through them.
+
+    clip_outliers : bool, default=True
+        Numeric columns are scaled (see ``scaling``), their
+        missing values set to the column's center, then, with ``clip_outliers``,
         squashed into (-3, 3) by ``x / sqrt(1 + (x / 3) ** 2)``, so that a far outlier
         cannot dominate a neuron's weighted sum.
 
@@ -266,6 +289,11 @@ clip_outliers : bool, default=True
 
     hidden_layer_sizes, activation, solver, alpha, learning_rate_init
         As in :class:`NeuronClassifier`, with the same defaults.
+
+    learning_rate : {"constant", "invscaling", "adaptive", "cosine", \
+            "coslog4"}, default="constant"
+        As in :class:`NeuronClassifier`: ``"cosine"`` and ``"coslog4"`` apply
+        to every solver.
 
     max_iter, tol, validation_fraction, dropout, random_state, verbose
         As in :class:`NeuronClassifier`, with the same defaults.

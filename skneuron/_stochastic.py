@@ -18,6 +18,7 @@ from ._network import Workspace
 from ._optimizers import OPTIMIZERS
 from ._progress import Progress
 from ._training import (
+    EPOCH_SCHEDULES,
     BatchReader,
     EarlyStopping,
     LearningRate,
@@ -141,8 +142,15 @@ def optimizer_and_rate(estimator, params, resume):
     if resume and estimator._optimizer_state is not None:
         state = copy.deepcopy(estimator._optimizer_state)
         return optimizer, state, copy.copy(estimator._learning_rate)
-    schedule = estimator.learning_rate if estimator.solver == "sgd" else "constant"
-    rate = LearningRate(estimator.learning_rate_init, schedule, estimator.power_t)
+    schedule = estimator.learning_rate
+    if schedule not in EPOCH_SCHEDULES and estimator.solver != "sgd":
+        schedule = "constant"  # scikit-learn's schedules are sgd's alone
+    rate = LearningRate(
+        estimator.learning_rate_init,
+        schedule,
+        estimator.power_t,
+        n_epochs=estimator.max_iter,
+    )
     return optimizer, optimizer.init(params), rate
 
 

@@ -20,7 +20,7 @@ from ._classifier import NeuronClassifier
 from ._compat import CallbackSupportMixin, Interval, StrOptions, _fit_context
 from ._docs import fill_tabular
 from ._monotonic import check_monotonic_cst
-from ._preprocessing import make_preprocessor, preprocessed_monotonic_cst
+from ._preprocessing import SCALINGS, make_preprocessor, preprocessed_monotonic_cst
 from ._regressor import NeuronRegressor
 
 
@@ -47,6 +47,7 @@ _NETWORK_PARAMS = (
     "solver",
     "alpha",
     "batch_size",
+    "learning_rate",
     "learning_rate_init",
     "max_iter",
     "tol",
@@ -62,6 +63,7 @@ class _TabularBase(CallbackSupportMixin, BaseEstimator):
     _network_params = _NETWORK_PARAMS
     _parameter_constraints: dict = {
         "clip_outliers": ["boolean"],
+        "scaling": [StrOptions(set(SCALINGS))],
         "categorical_features": [StrOptions({"from_dtype"}), "array-like", None],
         "max_categories": [Interval(Integral, 2, None, closed="left")],
         "early_stopping": [StrOptions({"auto"}), "boolean"],
@@ -117,7 +119,11 @@ class _TabularBase(CallbackSupportMixin, BaseEstimator):
         )
         with config_context(enable_metadata_routing=True):
             preprocessor = make_preprocessor(
-                X, self.categorical_features, self.max_categories, self.clip_outliers
+                X,
+                self.categorical_features,
+                self.max_categories,
+                self.clip_outliers,
+                self.scaling,
             )
             network = self._neuron_estimator(len(X))
             routing = preprocessor.get_metadata_routing()
@@ -222,6 +228,7 @@ class TabularClassifier(ClassifierMixin, _TabularBase):
     def __init__(
         self,
         *,
+        scaling="standard",
         clip_outliers=True,
         categorical_features="from_dtype",
         max_categories=32,
@@ -230,6 +237,7 @@ class TabularClassifier(ClassifierMixin, _TabularBase):
         solver="adam",
         alpha=1e-4,
         batch_size=64,
+        learning_rate="constant",
         learning_rate_init=1e-3,
         max_iter=200,
         tol=1e-4,
@@ -244,6 +252,7 @@ class TabularClassifier(ClassifierMixin, _TabularBase):
         verbose=False,
         monotonic_cst=None,
     ):
+        self.scaling = scaling
         self.clip_outliers = clip_outliers
         self.categorical_features = categorical_features
         self.max_categories = max_categories
@@ -252,6 +261,7 @@ class TabularClassifier(ClassifierMixin, _TabularBase):
         self.solver = solver
         self.alpha = alpha
         self.batch_size = batch_size
+        self.learning_rate = learning_rate
         self.learning_rate_init = learning_rate_init
         self.max_iter = max_iter
         self.tol = tol
@@ -379,6 +389,7 @@ class TabularRegressor(RegressorMixin, _TabularBase):
         *,
         loss="squared_error",
         quantile=None,
+        scaling="standard",
         clip_outliers=True,
         categorical_features="from_dtype",
         max_categories=32,
@@ -387,6 +398,7 @@ class TabularRegressor(RegressorMixin, _TabularBase):
         solver="adam",
         alpha=1e-4,
         batch_size=64,
+        learning_rate="constant",
         learning_rate_init=1e-3,
         max_iter=200,
         tol=1e-4,
@@ -402,6 +414,7 @@ class TabularRegressor(RegressorMixin, _TabularBase):
     ):
         self.loss = loss
         self.quantile = quantile
+        self.scaling = scaling
         self.clip_outliers = clip_outliers
         self.categorical_features = categorical_features
         self.max_categories = max_categories
@@ -410,6 +423,7 @@ class TabularRegressor(RegressorMixin, _TabularBase):
         self.solver = solver
         self.alpha = alpha
         self.batch_size = batch_size
+        self.learning_rate = learning_rate
         self.learning_rate_init = learning_rate_init
         self.max_iter = max_iter
         self.tol = tol
