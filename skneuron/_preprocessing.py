@@ -56,8 +56,11 @@ def _scaler(scaling, n_samples):
         return RobustScaler()
     if scaling == "quantile":
         # At most one quantile per row: more would only interpolate between rows.
+        # Every row, no random subsample: the same data gives the same scaling.
         return QuantileTransformer(
-            n_quantiles=min(1000, n_samples), output_distribution="normal"
+            n_quantiles=min(1000, n_samples),
+            output_distribution="normal",
+            subsample=None,
         )
     return StandardScaler().set_fit_request(sample_weight=True)
 
