@@ -322,8 +322,8 @@ scaling : {"standard", "robust", "quantile"}, default="standard"
         Monotonic constraint of each original column (1 increasing, -1
         decreasing, 0 none; a dict ``{column name: constraint}`` for a data
         frame), guaranteed as in :class:`NeuronRegressor`. A numeric column stays
-        one input of the network, standardized and clipped smoothly, both
-        increasing, so its constraint carries over; a constraint on a
+        one input of the network, scaled (every ``scaling``) and clipped
+        smoothly, all increasing, so its constraint carries over; a constraint on a
         categorical column is refused, its one-hot levels having no order.
         Binary classification only, for the classifier.
 """
