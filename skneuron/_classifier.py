@@ -45,6 +45,16 @@ class NeuronClassifier(ClassifierMixin, BaseNeuron):
         that can lift accuracy; the validation score and ``score`` still use the
         true labels. scikit-learn's MLP has no such parameter (0).
 
+    validation_scoring : {"accuracy", "log_loss"}, default="accuracy"
+        The validation score of ``early_stopping``: accuracy, as scikit-learn's
+        MLP scores, or minus the cross-entropy of the predicted probabilities
+        (with the true labels), as
+        :class:`~sklearn.ensemble.HistGradientBoostingClassifier` stops on its
+        loss. Accuracy moves in steps of one held-out row and stops rising long
+        before the probabilities of the rarer classes are learned; the
+        cross-entropy keeps improving with them. ``validation_scores_`` holds
+        the chosen score.
+
     {monotonic_cst}
 
     Attributes
@@ -77,6 +87,7 @@ class NeuronClassifier(ClassifierMixin, BaseNeuron):
         "loss": [StrOptions({"log_loss", "cross_entropy", "squared_error"})],
         "class_weight": [StrOptions({"balanced"}), dict, None],
         "label_smoothing": [Interval(Real, 0, 1, closed="left")],
+        "validation_scoring": [StrOptions({"accuracy", "log_loss"})],
     }
 
     def __init__(
@@ -116,6 +127,7 @@ class NeuronClassifier(ClassifierMixin, BaseNeuron):
         loss="log_loss",
         class_weight=None,
         label_smoothing=0.0,
+        validation_scoring="accuracy",
         monotonic_cst=None,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
@@ -152,6 +164,7 @@ class NeuronClassifier(ClassifierMixin, BaseNeuron):
         self.loss = loss
         self.class_weight = class_weight
         self.label_smoothing = label_smoothing
+        self.validation_scoring = validation_scoring
         self.monotonic_cst = monotonic_cst
 
     @_fit_context(prefer_skip_nested_validation=True)

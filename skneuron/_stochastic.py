@@ -119,11 +119,14 @@ def stopping_rule(estimator, data, network, params, resume, incremental, rng):
             f"{X.shape[0]} samples holds {split[1].shape[0]}, and early stopping "
             "needs at least 2."
         )
-    X, X_val, Y, _, _, y_val = split[:6]
+    X, X_val, Y, Y_val, _, y_val = split[:6]
     sample_weight, sw_val = split[6:] if sample_weight is not None else (None, None)
+    log_loss = getattr(estimator, "validation_scoring", None) == "log_loss"
 
     def score(params):
         outputs = network.predict(params, X_val)
+        if log_loss:
+            return data.target.neg_log_loss(outputs, Y_val, sw_val)
         return data.target.score(outputs, y_val, sw_val)
 
     plateau = _plateau(estimator, "validation", resume)

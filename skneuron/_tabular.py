@@ -190,6 +190,9 @@ class TabularClassifier(ClassifierMixin, _TabularBase):
     label_smoothing : float in [0, 1), default=0.1
         As in :class:`NeuronClassifier`, whose default is 0.
 
+    validation_scoring : {"accuracy", "log_loss"}, default="accuracy"
+        The score early stopping watches, as in :class:`NeuronClassifier`.
+
     Attributes
     ----------
     classes_ : ndarray
@@ -221,7 +224,7 @@ class TabularClassifier(ClassifierMixin, _TabularBase):
         **_TabularBase._parameter_constraints,
         **{
             name: NeuronClassifier._parameter_constraints[name]
-            for name in ("class_weight", "label_smoothing")
+            for name in ("class_weight", "label_smoothing", "validation_scoring")
         },
     }
 
@@ -248,6 +251,7 @@ class TabularClassifier(ClassifierMixin, _TabularBase):
         dropout=0.0,
         class_weight=None,
         label_smoothing=0.1,
+        validation_scoring="accuracy",
         random_state=None,
         verbose=False,
         monotonic_cst=None,
@@ -272,6 +276,7 @@ class TabularClassifier(ClassifierMixin, _TabularBase):
         self.dropout = dropout
         self.class_weight = class_weight
         self.label_smoothing = label_smoothing
+        self.validation_scoring = validation_scoring
         self.random_state = random_state
         self.verbose = verbose
         self.monotonic_cst = monotonic_cst
@@ -279,7 +284,9 @@ class TabularClassifier(ClassifierMixin, _TabularBase):
     def _neuron_estimator(self, n_samples):
         estimator = super()._neuron_estimator(n_samples)
         return estimator.set_params(
-            class_weight=self.class_weight, label_smoothing=self.label_smoothing
+            class_weight=self.class_weight,
+            label_smoothing=self.label_smoothing,
+            validation_scoring=self.validation_scoring,
         )
 
     @_fit_context(prefer_skip_nested_validation=False)

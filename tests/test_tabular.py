@@ -216,6 +216,7 @@ _NON_DEFAULT = {
     "early_stopping": True,
     "class_weight": "balanced",
     "label_smoothing": 0.05,
+    "validation_scoring": "log_loss",
     "loss": "quantile",
     "quantile": 0.3,
 }
