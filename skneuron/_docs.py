@@ -268,7 +268,11 @@ scaling : {"standard", "robust", "quantile"}, default="standard"
         distribution through the training quantiles
         (:class:`~sklearn.preprocessing.QuantileTransformer`). The last two
         ignore ``sample_weight``, which still weighs the loss. All are
-        increasing, so ``monotonic_cst`` holds through them.
+        increasing, so ``monotonic_cst`` holds through them. On the
+        development half of the real-data benchmark (22 data sets, 3 seeds),
+        ``"quantile"`` lifts the data sets with heavy-tailed counts (hpc-class
+        +0.010 accuracy) but loses elsewhere (doctor-visits -0.033 R²): a mean
+        gap to the best model of -0.0153 against -0.0132 for ``"standard"``.
 
     clip_outliers : bool, default=True
         Numeric columns are scaled (see ``scaling``), their
@@ -293,7 +297,11 @@ scaling : {"standard", "robust", "quantile"}, default="standard"
     learning_rate : {"constant", "invscaling", "adaptive", "cosine", \
             "coslog4"}, default="constant"
         As in :class:`NeuronClassifier`: ``"cosine"`` and ``"coslog4"`` apply
-        to every solver.
+        to every solver. On the development half of the real-data benchmark
+        (22 data sets, 3 seeds), ``"cosine"`` under the recipe's early stopping
+        scored a mean gap to the best model of -0.0142 against -0.0132 for
+        ``"constant"``, in 30% less fit time (training stops sooner as the rate
+        falls): not the default.
 
     max_iter, tol, validation_fraction, dropout, random_state, verbose
         As in :class:`NeuronClassifier`, with the same defaults.
