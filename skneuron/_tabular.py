@@ -176,9 +176,10 @@ class TabularClassifier(ClassifierMixin, _TabularBase):
     Takes a data frame as it comes, numeric and categorical columns with missing
     values, as :class:`~sklearn.ensemble.HistGradientBoostingClassifier` does:
     imputes, standardizes (with smooth clipping) and one-hot encodes it, then
-    trains a :class:`NeuronClassifier` that stops early on a validation split and
-    keeps its best epoch. Its defaults were chosen on the real data sets of
-    ``benchmarks/real_data.py``; ``NeuronClassifier`` keeps scikit-learn's.
+    trains a :class:`NeuronClassifier` that stops early on the cross-entropy of
+    a validation split and keeps its best epoch. Its defaults were chosen on the
+    real data sets of ``benchmarks/real_data.py``; ``NeuronClassifier`` keeps
+    scikit-learn's.
 
     Parameters
     ----------
@@ -190,8 +191,17 @@ class TabularClassifier(ClassifierMixin, _TabularBase):
     label_smoothing : float in [0, 1), default=0.1
         As in :class:`NeuronClassifier`, whose default is 0.
 
-    validation_scoring : {"accuracy", "log_loss"}, default="accuracy"
-        The score early stopping watches, as in :class:`NeuronClassifier`.
+    validation_scoring : {"accuracy", "log_loss"}, default="log_loss"
+        The score early stopping watches, as in :class:`NeuronClassifier`,
+        whose default is ``"accuracy"``. The held-out accuracy stops rising
+        before the rarer classes are learned: on hpc-class (4 imbalanced
+        classes) it stopped at 78 epochs on average, the cross-entropy at 151,
+        and the accuracy rose from 0.775 to 0.785 (the recall of the
+        second-rarest class from 0.44 to 0.47). On the classification data
+        sets of the development half of the real-data benchmark it scored at
+        least as well on 10 of 11 (smokeban-smoker -0.0005), a mean gap to the
+        best model of -0.0115 against -0.0126 over all 22 data sets, for 23%
+        more fit time.
 
     Attributes
     ----------
@@ -251,7 +261,7 @@ class TabularClassifier(ClassifierMixin, _TabularBase):
         dropout=0.0,
         class_weight=None,
         label_smoothing=0.1,
-        validation_scoring="accuracy",
+        validation_scoring="log_loss",
         random_state=None,
         verbose=False,
         monotonic_cst=None,

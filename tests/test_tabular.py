@@ -79,6 +79,9 @@ def test_network_gets_the_recipe_settings():
     assert isinstance(net, NeuronClassifier)
     assert (net.hidden_layer_sizes, net.alpha, net.n_iter_no_change) == ((7,), 0.1, 3)
     assert net.random_state == 1 and clf.n_iter_ == net.n_iter_
+    # The recipe's own default, not the network's: early stopping on the
+    # validation cross-entropy.
+    assert net.validation_scoring == "log_loss"
 
 
 def test_outliers_are_clipped_smoothly():
@@ -216,7 +219,7 @@ _NON_DEFAULT = {
     "early_stopping": True,
     "class_weight": "balanced",
     "label_smoothing": 0.05,
-    "validation_scoring": "log_loss",
+    "validation_scoring": "accuracy",
     "loss": "quantile",
     "quantile": 0.3,
 }
@@ -240,7 +243,10 @@ def test_every_network_setting_reaches_the_network(Estimator, capsys):
     settings = {name: _NON_DEFAULT[name] for name in shared}
     for name, value in settings.items():  # each value tells a default apart
         assert value != Estimator().get_params()[name], name
-        assert value != network_class().get_params()[name], name
+        # Two options, two defaults: test_network_gets_the_recipe_settings
+        # checks that the recipe's reaches the network.
+        if name != "validation_scoring":
+            assert value != network_class().get_params()[name], name
     X, y = _frame()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
