@@ -49,8 +49,9 @@ hidden_layer_sizes : array-like of shape (n_hidden_layers,) or int, default=(100
         schedule ends (``n_iter_no_change``); with ``early_stopping`` the best
         epoch is kept, and a larger ``n_iter_no_change`` lets the low rates of
         the schedule's end be reached. ``solver="adamw"``'s decay, a multiple of
-        the rate, follows the schedule. With ``partial_fit`` each call is one
-        epoch of the schedule, which starts again after ``max_iter`` calls.
+        the rate, follows the schedule. A ``warm_start`` fit runs the schedule
+        anew; with ``partial_fit`` each call is one epoch of the schedule, which
+        starts again after ``max_iter`` calls.
 
     learning_rate_init : float, default=0.001
         Initial learning rate of the stochastic solvers.
