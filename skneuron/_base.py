@@ -21,6 +21,7 @@ from ._introspection import IntrospectionMixin
 from ._network import WEIGHT_INITS
 from ._optimizers import OPTIMIZERS
 from ._persistence import PersistenceMixin
+from ._training import EPOCH_SCHEDULES
 from ._validation import raise_if_ragged, validate_fit
 
 ACTIVATION_NAMES = HIDDEN_ACTIVATIONS | {
@@ -59,7 +60,9 @@ class BaseNeuron(
             StrOptions({"auto"}),
             Interval(Integral, 1, None, closed="left"),
         ],
-        "learning_rate": [StrOptions({"constant", "invscaling", "adaptive"})],
+        "learning_rate": [
+            StrOptions({"constant", "invscaling", "adaptive", *EPOCH_SCHEDULES})
+        ],
         "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
         "power_t": [Interval(Real, 0, None, closed="left")],
         "max_iter": [Interval(Integral, 1, None, closed="left")],

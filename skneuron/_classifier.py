@@ -45,6 +45,16 @@ class NeuronClassifier(ClassifierMixin, BaseNeuron):
         that can lift accuracy; the validation score and ``score`` still use the
         true labels. scikit-learn's MLP has no such parameter (0).
 
+    validation_scoring : {"accuracy", "log_loss"}, default="accuracy"
+        The validation score of ``early_stopping``: accuracy, as scikit-learn's
+        MLP scores, or minus the cross-entropy of the predicted probabilities
+        (with the true labels), as
+        :class:`~sklearn.ensemble.HistGradientBoostingClassifier` stops on its
+        loss. Accuracy moves in steps of one held-out row and stops rising long
+        before the probabilities of the rarer classes are learned; the
+        cross-entropy keeps improving with them. ``validation_scores_`` holds
+        the chosen score.
+
     {monotonic_cst}
 
     {n_ensemble}
@@ -80,6 +90,7 @@ class NeuronClassifier(ClassifierMixin, BaseNeuron):
         "loss": [StrOptions({"log_loss", "cross_entropy", "squared_error"})],
         "class_weight": [StrOptions({"balanced"}), dict, None],
         "label_smoothing": [Interval(Real, 0, 1, closed="left")],
+        "validation_scoring": [StrOptions({"accuracy", "log_loss"})],
     }
 
     def __init__(
@@ -119,6 +130,7 @@ class NeuronClassifier(ClassifierMixin, BaseNeuron):
         loss="log_loss",
         class_weight=None,
         label_smoothing=0.0,
+        validation_scoring="accuracy",
         monotonic_cst=None,
         n_ensemble=1,
         input_scale=False,
@@ -161,6 +173,7 @@ class NeuronClassifier(ClassifierMixin, BaseNeuron):
         self.loss = loss
         self.class_weight = class_weight
         self.label_smoothing = label_smoothing
+        self.validation_scoring = validation_scoring
         self.monotonic_cst = monotonic_cst
         self.n_ensemble = n_ensemble
         self.input_scale = input_scale

@@ -1,14 +1,23 @@
 """The tabular recipe's preprocessing: a data frame as it comes, made numeric.
 
-Built of scikit-learn parts: imputation, one-hot encoding, standardization, and
-RealMLP's smooth clipping of outliers (Holzmüller et al. 2024).
+Built of scikit-learn parts: imputation, one-hot encoding, scaling (standard,
+robust or quantile), and RealMLP's smooth clipping of outliers (Holzmüller et
+al. 2024).
 """
 
 import numpy as np
 from sklearn.compose import ColumnTransformer, make_column_selector
 from sklearn.impute import SimpleImputer
 from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import FunctionTransformer, OneHotEncoder, StandardScaler
+from sklearn.preprocessing import (
+    FunctionTransformer,
+    OneHotEncoder,
+    QuantileTransformer,
+    RobustScaler,
+    StandardScaler,
+)
+
+SCALINGS = ("standard", "robust", "quantile")
 
 
 def smooth_clip(X):
@@ -21,7 +30,8 @@ def smooth_clip(X):
 
 
 def _fill_mean(X):
-    # After standardization, 0 is the (weighted) mean of each column.
+    # After scaling, 0 is the column's center: its (weighted) mean after
+    # standardization, its median after robust or quantile scaling.
     return np.nan_to_num(X, nan=0.0)
 
 
@@ -36,13 +46,37 @@ def _fill_mean_and_clip(X):
     return smooth_clip(_fill_mean(X))
 
 
-def make_preprocessor(X, categorical_features, max_categories, clip_outliers):
+def _scaler(scaling, n_samples):
+    """The scikit-learn scaler of the numeric columns; all ignore missing values.
+
+    Only the standard scaler takes sample weights: it asks for them through
+    metadata routing, the others learn from the rows unweighted.
+    """
+    if scaling == "robust":
+        return RobustScaler()
+    if scaling == "quantile":
+        # At most one quantile per row: more would only interpolate between rows.
+        # Every row, no random subsample: the same data gives the same scaling.
+        return QuantileTransformer(
+            n_quantiles=min(1000, n_samples),
+            output_distribution="normal",
+            subsample=None,
+        )
+    return StandardScaler().set_fit_request(sample_weight=True)
+
+
+def make_preprocessor(
+    X, categorical_features, max_categories, clip_outliers, scaling="standard"
+):
     """The column transformer for ``X``: categorical columns, then the rest.
 
     Categorical columns are imputed with their most frequent value and one-hot
-    encoded; the others standardized (weighted by ``sample_weight`` through
-    metadata routing), their missing values set to the mean, and clipped
-    smoothly with :func:`smooth_clip` when ``clip_outliers``.
+    encoded; the others scaled as ``scaling`` says (standardized, weighted by
+    ``sample_weight`` through metadata routing; ``"robust"``: centered on the
+    median and divided by the interquartile range; ``"quantile"``: mapped
+    through their empirical distribution to a normal one), their missing
+    values set to the center, 0, and clipped smoothly with :func:`smooth_clip`
+    when ``clip_outliers``.
     """
     categorical = categorical_features
     if isinstance(categorical, str):  # "from_dtype"
@@ -63,7 +97,7 @@ def make_preprocessor(X, categorical_features, max_categories, clip_outliers):
         ),
     )
     scale = make_pipeline(
-        StandardScaler().set_fit_request(sample_weight=True),
+        _scaler(scaling, len(X)),
         FunctionTransformer(
             _fill_mean_and_clip if clip_outliers else _fill_mean,
             feature_names_out="one-to-one",
@@ -79,8 +113,9 @@ def make_preprocessor(X, categorical_features, max_categories, clip_outliers):
 def preprocessed_monotonic_cst(preprocessor, cst, n_outputs):
     """Monotonic constraints of the original columns, moved onto the network's inputs.
 
-    A numeric column stays one column, standardized (a positive scale) and
-    clipped smoothly: both increasing, so its constraint carries over as it is.
+    A numeric column stays one column, scaled (standard or robust scaling: a
+    positive scale; quantile scaling: non-decreasing) and clipped smoothly, all
+    increasing, so its constraint carries over as it is.
     A categorical column becomes several one-hot columns with no order between
     its levels: a constraint on it is refused.
 

@@ -17,6 +17,7 @@ from ._callbacks import user_callbacks
 from ._optimizers import OPTIMIZERS
 from ._progress import Progress
 from ._training import (
+    EPOCH_SCHEDULES,
     BatchReader,
     EarlyStopping,
     LearningRate,
@@ -117,11 +118,14 @@ def stopping_rule(estimator, data, network, params, resume, incremental, rng):
             f"{X.shape[0]} samples holds {split[1].shape[0]}, and early stopping "
             "needs at least 2."
         )
-    X, X_val, Y, _, _, y_val = split[:6]
+    X, X_val, Y, Y_val, _, y_val = split[:6]
     sample_weight, sw_val = split[6:] if sample_weight is not None else (None, None)
+    log_loss = getattr(estimator, "validation_scoring", None) == "log_loss"
 
     def score(params):
         outputs = network.predict(params, X_val)
+        if log_loss:
+            return data.target.neg_log_loss(outputs, Y_val, sw_val)
         return data.target.score(outputs, y_val, sw_val)
 
     plateau = _plateau(estimator, "validation", resume)
@@ -140,8 +144,15 @@ def optimizer_and_rate(estimator, params, resume):
     if resume and estimator._optimizer_state is not None:
         state = copy.deepcopy(estimator._optimizer_state)
         return optimizer, state, copy.copy(estimator._learning_rate)
-    schedule = estimator.learning_rate if estimator.solver == "sgd" else "constant"
-    rate = LearningRate(estimator.learning_rate_init, schedule, estimator.power_t)
+    schedule = estimator.learning_rate
+    if schedule not in EPOCH_SCHEDULES and estimator.solver != "sgd":
+        schedule = "constant"  # scikit-learn's schedules are sgd's alone
+    rate = LearningRate(
+        estimator.learning_rate_init,
+        schedule,
+        estimator.power_t,
+        n_epochs=estimator.max_iter,
+    )
     return optimizer, optimizer.init(params), rate
 
 

@@ -21,7 +21,7 @@ from ._classifier import NeuronClassifier
 from ._compat import CallbackSupportMixin, Interval, StrOptions, _fit_context
 from ._docs import fill_tabular
 from ._monotonic import check_monotonic_cst
-from ._preprocessing import make_preprocessor, preprocessed_monotonic_cst
+from ._preprocessing import SCALINGS, make_preprocessor, preprocessed_monotonic_cst
 from ._regressor import NeuronRegressor
 
 
@@ -48,6 +48,7 @@ _NETWORK_PARAMS = (
     "solver",
     "alpha",
     "batch_size",
+    "learning_rate",
     "learning_rate_init",
     "max_iter",
     "tol",
@@ -68,6 +69,7 @@ class _TabularBase(CallbackSupportMixin, BaseEstimator):
     _network_params = _NETWORK_PARAMS
     _parameter_constraints: dict = {
         "clip_outliers": ["boolean"],
+        "scaling": [StrOptions(set(SCALINGS))],
         "categorical_features": [StrOptions({"from_dtype"}), "array-like", None],
         "max_categories": [Interval(Integral, 2, None, closed="left")],
         "early_stopping": [StrOptions({"auto"}), "boolean"],
@@ -123,7 +125,11 @@ class _TabularBase(CallbackSupportMixin, BaseEstimator):
         )
         with config_context(enable_metadata_routing=True):
             preprocessor = make_preprocessor(
-                X, self.categorical_features, self.max_categories, self.clip_outliers
+                X,
+                self.categorical_features,
+                self.max_categories,
+                self.clip_outliers,
+                self.scaling,
             )
             network = self._neuron_estimator(len(X))
             routing = preprocessor.get_metadata_routing()
@@ -185,9 +191,10 @@ class TabularClassifier(ClassifierMixin, _TabularBase):
     Takes a data frame as it comes, numeric and categorical columns with missing
     values, as :class:`~sklearn.ensemble.HistGradientBoostingClassifier` does:
     imputes, standardizes (with smooth clipping) and one-hot encodes it, then
-    trains a :class:`NeuronClassifier` that stops early on a validation split and
-    keeps its best epoch. Its defaults were chosen on the real data sets of
-    ``benchmarks/real_data.py``; ``NeuronClassifier`` keeps scikit-learn's.
+    trains a :class:`NeuronClassifier` that stops early on the cross-entropy of
+    a validation split and keeps its best epoch. Its defaults were chosen on the
+    real data sets of ``benchmarks/real_data.py``; ``NeuronClassifier`` keeps
+    scikit-learn's.
 
     Parameters
     ----------
@@ -198,6 +205,18 @@ class TabularClassifier(ClassifierMixin, _TabularBase):
 
     label_smoothing : float in [0, 1), default=0.1
         As in :class:`NeuronClassifier`, whose default is 0.
+
+    validation_scoring : {"accuracy", "log_loss"}, default="log_loss"
+        The score early stopping watches, as in :class:`NeuronClassifier`,
+        whose default is ``"accuracy"``. The held-out accuracy stops rising
+        before the rarer classes are learned: on hpc-class (4 imbalanced
+        classes) it stopped at 78 epochs on average, the cross-entropy at 151,
+        and the accuracy rose from 0.775 to 0.785 (the recall of the
+        second-rarest class from 0.44 to 0.47). On the classification data
+        sets of the development half of the real-data benchmark it scored at
+        least as well on 10 of 11 (smokeban-smoker -0.0005), a mean gap to the
+        best model of -0.0124 against -0.0135 over all 22 data sets, for 23%
+        more fit time.
 
     Attributes
     ----------
@@ -230,13 +249,14 @@ class TabularClassifier(ClassifierMixin, _TabularBase):
         **_TabularBase._parameter_constraints,
         **{
             name: NeuronClassifier._parameter_constraints[name]
-            for name in ("class_weight", "label_smoothing")
+            for name in ("class_weight", "label_smoothing", "validation_scoring")
         },
     }
 
     def __init__(
         self,
         *,
+        scaling="standard",
         clip_outliers=True,
         categorical_features="from_dtype",
         max_categories=32,
@@ -245,16 +265,18 @@ class TabularClassifier(ClassifierMixin, _TabularBase):
         solver="adam",
         alpha=1e-4,
         batch_size=64,
+        learning_rate="constant",
         learning_rate_init=1e-3,
         max_iter=200,
         tol=1e-4,
         early_stopping="auto",
         validation_fraction=0.1,
-        n_iter_no_change=20,
+        n_iter_no_change=50,
         min_validation_samples=50,
         dropout=0.0,
         class_weight=None,
         label_smoothing=0.1,
+        validation_scoring="log_loss",
         random_state=None,
         verbose=False,
         monotonic_cst=None,
@@ -264,6 +286,7 @@ class TabularClassifier(ClassifierMixin, _TabularBase):
         embedding_size=8,
         frequency_scale=0.3,
     ):
+        self.scaling = scaling
         self.clip_outliers = clip_outliers
         self.categorical_features = categorical_features
         self.max_categories = max_categories
@@ -272,6 +295,7 @@ class TabularClassifier(ClassifierMixin, _TabularBase):
         self.solver = solver
         self.alpha = alpha
         self.batch_size = batch_size
+        self.learning_rate = learning_rate
         self.learning_rate_init = learning_rate_init
         self.max_iter = max_iter
         self.tol = tol
@@ -282,6 +306,7 @@ class TabularClassifier(ClassifierMixin, _TabularBase):
         self.dropout = dropout
         self.class_weight = class_weight
         self.label_smoothing = label_smoothing
+        self.validation_scoring = validation_scoring
         self.random_state = random_state
         self.verbose = verbose
         self.monotonic_cst = monotonic_cst
@@ -294,7 +319,9 @@ class TabularClassifier(ClassifierMixin, _TabularBase):
     def _neuron_estimator(self, n_samples):
         estimator = super()._neuron_estimator(n_samples)
         return estimator.set_params(
-            class_weight=self.class_weight, label_smoothing=self.label_smoothing
+            class_weight=self.class_weight,
+            label_smoothing=self.label_smoothing,
+            validation_scoring=self.validation_scoring,
         )
 
     @_fit_context(prefer_skip_nested_validation=False)
@@ -404,6 +431,7 @@ class TabularRegressor(RegressorMixin, _TabularBase):
         *,
         loss="squared_error",
         quantile=None,
+        scaling="standard",
         clip_outliers=True,
         categorical_features="from_dtype",
         max_categories=32,
@@ -412,12 +440,13 @@ class TabularRegressor(RegressorMixin, _TabularBase):
         solver="adam",
         alpha=1e-4,
         batch_size=64,
+        learning_rate="constant",
         learning_rate_init=1e-3,
         max_iter=200,
         tol=1e-4,
         early_stopping="auto",
         validation_fraction=0.1,
-        n_iter_no_change=20,
+        n_iter_no_change=50,
         min_validation_samples=50,
         dropout=0.0,
         scale_target=True,
@@ -432,6 +461,7 @@ class TabularRegressor(RegressorMixin, _TabularBase):
     ):
         self.loss = loss
         self.quantile = quantile
+        self.scaling = scaling
         self.clip_outliers = clip_outliers
         self.categorical_features = categorical_features
         self.max_categories = max_categories
@@ -440,6 +470,7 @@ class TabularRegressor(RegressorMixin, _TabularBase):
         self.solver = solver
         self.alpha = alpha
         self.batch_size = batch_size
+        self.learning_rate = learning_rate
         self.learning_rate_init = learning_rate_init
         self.max_iter = max_iter
         self.tol = tol

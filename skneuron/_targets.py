@@ -162,6 +162,21 @@ class ClassificationTarget:
         """Accuracy of the outputs, the validation score of early stopping."""
         return accuracy_score(y, self.decode(outputs), sample_weight=sample_weight)
 
+    def neg_log_loss(self, outputs, Y, sample_weight):
+        """Minus the cross-entropy of the probabilities ``outputs`` for ``Y``.
+
+        ``Y`` is encoded (one-hot, or one 0/1 column per logistic output); the
+        mean over rows is weighted by ``sample_weight``. Higher is better, as a
+        validation score: ``validation_scoring="log_loss"``.
+        """
+        eps = np.finfo(outputs.dtype).eps
+        P = np.clip(outputs, eps, 1 - eps)
+        if self.y_type == "multiclass":
+            losses = -np.sum(Y * np.log(P), axis=1)
+        else:
+            losses = -np.sum(Y * np.log(P) + (1 - Y) * np.log1p(-P), axis=1)
+        return -float(np.average(losses, weights=sample_weight))
+
 
 class RegressionTarget:
     """Real-valued targets, one network output per target column or quantile.

@@ -52,29 +52,64 @@ class Plateau:
         return self.count > self.patience
 
 
+def schedule_factor(schedule, t):
+    r"""The multiplier of the initial learning rate at training progress ``t``.
+
+    ``t`` in [0, 1) is the share of the ``max_iter`` epochs done, taken at the
+    middle of an epoch. ``"cosine"`` decays from 1 to 0 as
+    :math:`(1 + \cos \pi t) / 2`; ``"coslog4"``, RealMLP's schedule
+    (Holzmüller et al. 2024), runs four such cycles up and down,
+    :math:`(1 - \cos (2 \pi \log_2 (1 + 15 t))) / 2`, each twice as long as the
+    one before, the rate near zero at each cycle's end, where the weights are
+    worth keeping. Any other schedule: 1.
+    """
+    if schedule == "cosine":
+        return 0.5 * (1.0 + np.cos(np.pi * t))
+    if schedule == "coslog4":
+        return 0.5 * (1.0 - np.cos(2 * np.pi * np.log2(1.0 + 15.0 * t)))
+    return 1.0
+
+
+# Schedules set from the epoch's position within max_iter epochs.
+EPOCH_SCHEDULES = ("cosine", "coslog4")
+
+
 @dataclass
 class LearningRate:
-    r"""The learning-rate schedules of scikit-learn's SGD, applied between epochs.
+    r"""The learning-rate schedules, applied between epochs.
 
-    ``"constant"`` keeps ``init``; ``"invscaling"`` sets it to
-    :math:`\eta_0 / (t + 1)^{p}` after each epoch, with ``t`` the number of samples
-    seen so far and ``p`` = ``power_t``; ``"adaptive"`` divides it by 5 each time
-    the plateau rule fires, and stops training once it falls to ``1e-6`` or below.
+    scikit-learn's SGD schedules: ``"constant"`` keeps ``init``;
+    ``"invscaling"`` sets it to :math:`\eta_0 / (t + 1)^{p}` after each epoch,
+    with ``t`` the number of samples seen so far and ``p`` = ``power_t``;
+    ``"adaptive"`` divides it by 5 each time the plateau rule fires, and stops
+    training once it falls to ``1e-6`` or below. ``"cosine"`` and ``"coslog4"``
+    multiply ``init`` by :func:`schedule_factor` at the middle of each epoch,
+    over ``n_epochs`` epochs; the count goes on across ``partial_fit`` calls and
+    the schedule starts again after ``n_epochs`` (a warm restart).
     """
 
     init: float
     schedule: str = "constant"
     power_t: float = 0.5
     current: float | None = None
+    n_epochs: int = 1
+    epoch: int = 0
 
     def __post_init__(self):
         if self.current is None:
-            self.current = self.init
+            self.current = float(self.init * self._factor())
+
+    def _factor(self):
+        t = ((self.epoch % self.n_epochs) + 0.5) / self.n_epochs
+        return schedule_factor(self.schedule, t)
 
     def epoch_end(self, samples_seen):
         """Update the rate after an epoch."""
+        self.epoch += 1
         if self.schedule == "invscaling":
             self.current = self.init / (samples_seen + 1) ** self.power_t
+        elif self.schedule in EPOCH_SCHEDULES:
+            self.current = float(self.init * self._factor())
 
     def reduce_on_plateau(self):
         """Lower the rate on a plateau; return False when training should stop."""

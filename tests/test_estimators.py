@@ -712,3 +712,42 @@ def test_sample_weight_reaches_the_validation_score(binary):
     weighted = accuracy_score(y_val, predicted, sample_weight=w_val)
     assert clf.best_validation_score_ == pytest.approx(weighted, rel=1e-12)
     assert weighted != pytest.approx(accuracy_score(y_val, predicted), rel=1e-3)
+
+
+@pytest.mark.parametrize("kind", ["binary", "multiclass", "multilabel"])
+def test_log_loss_validation_score_is_minus_scikit_learn_s_log_loss(kind):
+    from sklearn.metrics import log_loss
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(90, 4))
+    y = {
+        "binary": X[:, 0] > 0,
+        "multiclass": np.digitize(X[:, 0], [-0.5, 0.5]),
+        "multilabel": np.c_[X[:, 0] > 0, X[:, 1] > 0],
+    }[kind]
+    weight = rng.uniform(0.5, 2, size=len(y))
+    clf = _fit_quietly(NeuronClassifier(max_iter=5, random_state=0), X, y)
+    proba, Y = clf.predict_proba(X), clf._target.encode(y)
+    outputs = proba[:, 1:] if kind == "binary" else proba  # the network's outputs
+    got = clf._target.neg_log_loss(outputs, Y, weight)
+    if kind == "multilabel":  # one binary cross-entropy per output, summed
+        expected = -sum(
+            log_loss(y[:, j], proba[:, j], sample_weight=weight) for j in range(2)
+        )
+    else:
+        expected = -log_loss(y, proba, sample_weight=weight)
+    assert got == pytest.approx(expected)
+
+
+def test_log_loss_validation_scoring_watches_the_cross_entropy(digits):
+    X, y = digits
+    settings = dict(early_stopping=True, max_iter=15, random_state=0)
+    accuracy = _fit_quietly(NeuronClassifier(**settings), X, y)
+    loss = _fit_quietly(
+        NeuronClassifier(validation_scoring="log_loss", **settings), X, y
+    )
+    assert 0 < min(accuracy.validation_scores_) <= 1
+    assert max(loss.validation_scores_) < 0
+    assert loss.best_validation_score_ == max(loss.validation_scores_)
+    with pytest.raises(ValueError, match="validation_scoring.*'log_loss'"):
+        NeuronClassifier(validation_scoring="loss").fit(X, y)

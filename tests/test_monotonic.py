@@ -320,6 +320,23 @@ def test_tabular_estimators_carry_constraints_onto_numeric_columns():
     _count("TabularClassifier", classifier, frame, [-1, 0, 1, 0], proba)
 
 
+@pytest.mark.parametrize("scaling", ["robust", "quantile"])
+def test_robust_scalings_keep_the_tabular_constraints(scaling):
+    X, y = _data(500)
+    frame = pd.DataFrame(X, columns=["a", "b", "c", "d"])
+    frame.loc[::7, "b"] = np.nan
+    regressor = TabularRegressor(
+        monotonic_cst=CST,
+        scaling=scaling,
+        activation="convex_concave_relu",
+        random_state=0,
+    ).fit(frame, y)
+    assert list(regressor.network_.monotonic_cst) == CST
+    _count(
+        f"TabularRegressor scaling={scaling}", regressor, frame, CST, regressor.predict
+    )
+
+
 BAD = {
     "wrong length": ([1, 0, -1], "has shape (3,) but the input data X has 4"),
     "value 2": ([1, 0, 2, 0], "must be an array-like of -1, 0 or 1"),

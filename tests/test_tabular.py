@@ -6,6 +6,7 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
+from sklearn.base import clone
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import GridSearchCV, cross_val_score
 from sklearn.utils.estimator_checks import parametrize_with_checks
@@ -78,6 +79,9 @@ def test_network_gets_the_recipe_settings():
     assert isinstance(net, NeuronClassifier)
     assert (net.hidden_layer_sizes, net.alpha, net.n_iter_no_change) == ((7,), 0.1, 3)
     assert net.random_state == 1 and clf.n_iter_ == net.n_iter_
+    # The recipe's own default, not the network's: early stopping on the
+    # validation cross-entropy.
+    assert net.validation_scoring == "log_loss"
 
 
 def test_outliers_are_clipped_smoothly():
@@ -111,6 +115,43 @@ def test_sample_weights_reach_the_scaling():
     scaler = reg.preprocessor_.named_transformers_["remainder"][0]
     assert scaler.mean_[0] == pytest.approx(2.5)
     assert reg.target_scaler_.mean_[0] == pytest.approx(np.average(y, weights=weight))
+
+
+@pytest.mark.parametrize("scaling", ["robust", "quantile"])
+def test_robust_scalings_center_on_the_median_and_fill_missing_values(scaling):
+    X = np.r_[np.arange(100.0), 1e6, np.nan].reshape(-1, 1)
+    y = np.arange(102.0)
+    reg = TabularRegressor(scaling=scaling, max_iter=2).fit(X, y)
+    scaler = reg.preprocessor_.named_transformers_["remainder"][0]
+    assert type(scaler).__name__ == {"robust": "RobustScaler"}.get(
+        scaling, "QuantileTransformer"
+    )
+    Xt = reg.preprocessor_.transform(X)[:, 0]
+    assert Xt[50] == pytest.approx(0.0, abs=1e-6)  # the median, 50
+    assert Xt[101] == 0.0  # missing: the center
+    assert np.all(np.diff(Xt[:101]) > 0) and np.abs(Xt).max() < 3
+    standard = TabularRegressor(max_iter=2).fit(X, y).preprocessor_.transform(X)
+    # The outlier takes the whole standard scale: the other rows collapse near 0.
+    assert np.ptp(standard[:100]) < 0.1 < 1 < np.ptp(Xt[:100])
+
+
+@pytest.mark.parametrize("scaling", ["robust", "quantile"])
+def test_robust_scalings_take_sample_weights_for_the_loss_only(scaling):
+    X, y = _frame(n=300)
+    weight = np.random.default_rng(0).uniform(0.5, 2, size=len(y))
+    clf = TabularClassifier(scaling=scaling, max_iter=5, random_state=0)
+    clf.fit(X, y, sample_weight=weight)
+    unweighted = clone(clf).fit(X, y)
+    np.testing.assert_allclose(  # the scaling does not see the weights
+        clf.preprocessor_.transform(X), unweighted.preprocessor_.transform(X)
+    )
+    assert not np.allclose(clf.predict_proba(X), unweighted.predict_proba(X))
+
+
+def test_an_unknown_scaling_is_refused_by_name():
+    X, y = _frame(n=100)
+    with pytest.raises(ValueError, match="scaling.*'robust'"):
+        TabularClassifier(scaling="minmax").fit(X, y)
 
 
 def test_in_search_and_cross_validation_and_pickle():
@@ -166,6 +207,7 @@ _NON_DEFAULT = {
     "solver": "sgd",
     "alpha": 0.01,
     "batch_size": 32,
+    "learning_rate": "cosine",
     "learning_rate_init": 0.01,
     "max_iter": 3,
     "tol": 1e-3,
@@ -177,6 +219,7 @@ _NON_DEFAULT = {
     "early_stopping": True,
     "class_weight": "balanced",
     "label_smoothing": 0.05,
+    "validation_scoring": "accuracy",
     "loss": "quantile",
     "quantile": 0.3,
     "n_ensemble": 2,
@@ -205,7 +248,10 @@ def test_every_network_setting_reaches_the_network(Estimator, capsys):
     settings = {name: _NON_DEFAULT[name] for name in shared}
     for name, value in settings.items():  # each value tells a default apart
         assert value != Estimator().get_params()[name], name
-        assert value != network_class().get_params()[name], name
+        # Two options, two defaults: test_network_gets_the_recipe_settings
+        # checks that the recipe's reaches the network.
+        if name != "validation_scoring":
+            assert value != network_class().get_params()[name], name
     X, y = _frame()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)

@@ -70,3 +70,41 @@ def test_shuffle_order_is_scikit_learn_s():
         ((X_batch, _, _),) = list(reader)
         reference = shuffle(reference, random_state=reference_state)
         np.testing.assert_array_equal(X_batch.ravel(), reference)
+
+
+def test_cosine_schedule_by_hand_at_given_epochs():
+    """The rate at the middle of each of 4 epochs, then a warm restart."""
+    rate = LearningRate(0.1, "cosine", n_epochs=4)
+    expected = [0.1 * (1 + np.cos(np.pi * (k + 0.5) / 4)) / 2 for k in range(4)]
+    seen = []
+    for _ in range(5):
+        seen.append(rate.current)
+        rate.epoch_end(samples_seen=0)
+    np.testing.assert_allclose(seen[:4], expected)
+    assert seen[0] == pytest.approx(0.0962, abs=1e-4)  # (1 + cos(pi / 8)) / 20
+    assert seen[3] == pytest.approx(0.0038, abs=1e-4)
+    assert seen[4] == seen[0]  # after n_epochs, the schedule starts again
+
+
+def test_coslog4_schedule_by_hand_at_given_epochs():
+    """Four cycles, each twice the one before: zero at t = 1/15, 3/15, 7/15."""
+    rate = LearningRate(1.0, "coslog4", n_epochs=30)
+    seen = []
+    for _ in range(30):
+        seen.append(rate.current)
+        rate.epoch_end(samples_seen=0)
+    # Epoch k sits at t = (k + 0.5) / 30, so 1 + 15 t = 1.25 + k / 2.
+    assert seen[0] == pytest.approx((1 - np.cos(2 * np.pi * np.log2(1.25))) / 2)
+    assert seen[3] == pytest.approx((1 - np.cos(2 * np.pi * np.log2(2.75))) / 2)
+    # Peaks where log2(1 + 15 t) is k + 1/2 (epochs 3.2, 9.8, 20.1), troughs
+    # where it is an integer (epochs 5.5, 13.5, 29.5): the rate nears 0 there.
+    assert min(seen[3], seen[9], seen[20]) > 0.98
+    assert max(seen[5], seen[6], seen[13], seen[14], seen[29]) < 0.09
+    assert seen[29] < 0.01
+    assert all(isinstance(r, float) for r in seen)
+
+
+@pytest.mark.parametrize("schedule", ["constant", "invscaling", "adaptive"])
+def test_scikit_learn_schedules_start_at_the_initial_rate(schedule):
+    rate = LearningRate(0.1, schedule, n_epochs=4)
+    assert rate.current == 0.1
