@@ -399,11 +399,19 @@ scaling : {"standard", "robust", "quantile"}, default="standard"
     min_validation_samples : int, default=50
         Smallest validation set for ``early_stopping="auto"``.
 
-    input_scale, numeric_embedding, embedding_size, frequency_scale
+    numeric_embedding : {"periodic"} or None, default="periodic"
+        As in :class:`NeuronClassifier` (whose default is None), applied to the
+        standardized numeric columns only, never to the one-hot columns of
+        categorical ones, nor to the columns ``monotonic_cst`` constrains (a
+        periodic embedding is not monotone). On the development half of the
+        real-data benchmark it moved the recipe's mean gap to the best model
+        from -0.0112 to -0.0054, where boosting led by finding thresholds
+        (concrete-strength, mlc-churn, ames-houses, deliveries-time), for 3.4
+        times the fit time. None: the fast recipe, at about 1.4 times
+        HistGradientBoosting's fit time.
+
+    input_scale, embedding_size, frequency_scale
         As in :class:`NeuronClassifier`, with the same defaults.
-        ``numeric_embedding`` embeds the standardized numeric columns only, never
-        the one-hot columns of categorical ones, nor the columns ``monotonic_cst``
-        constrains (a periodic embedding is not monotone).
 
     monotonic_cst : array-like of int of shape (n_features,), dict or None, \
             default=None

@@ -282,7 +282,7 @@ class TabularClassifier(ClassifierMixin, _TabularBase):
         monotonic_cst=None,
         n_ensemble=1,
         input_scale=False,
-        numeric_embedding=None,
+        numeric_embedding="periodic",
         embedding_size=8,
         frequency_scale=0.3,
     ):
@@ -455,7 +455,7 @@ class TabularRegressor(RegressorMixin, _TabularBase):
         monotonic_cst=None,
         n_ensemble=1,
         input_scale=False,
-        numeric_embedding=None,
+        numeric_embedding="periodic",
         embedding_size=8,
         frequency_scale=0.3,
     ):

@@ -246,13 +246,13 @@ def test_the_recipe_embeds_its_numeric_columns_only(make):
     frame = pd.DataFrame(X[:, :3], columns=["a", "b", "c"])
     frame["color"] = np.array(["red", "blue", "green"])[np.arange(len(X)) % 3]
     y = (y > 0).astype(int) if make is TabularClassifier else y
-    model = make(numeric_embedding="periodic", max_iter=20, random_state=0)
-    model.fit(frame, y)
+    model = make(max_iter=20, random_state=0).fit(frame, y)  # embeds by default
     names = model.preprocessor_.get_feature_names_out()
     embedded = model.network_._network.input_layer.embedded
     assert [names[i] for i in embedded] == ["a", "b", "c"]
-    plain = make(max_iter=2, random_state=0).fit(frame, y)
+    plain = make(numeric_embedding=None, max_iter=2, random_state=0).fit(frame, y)
     assert plain.network_.embedded_features is None
+    assert plain.network_._network.input_layer is None
 
 
 @parametrize_with_checks(

@@ -82,6 +82,7 @@ def test_network_gets_the_recipe_settings():
     # The recipe's own default, not the network's: early stopping on the
     # validation cross-entropy.
     assert net.validation_scoring == "log_loss"
+    assert net.numeric_embedding == "periodic"
 
 
 def test_outliers_are_clipped_smoothly():
@@ -224,7 +225,7 @@ _NON_DEFAULT = {
     "quantile": 0.3,
     "n_ensemble": 2,
     "input_scale": True,
-    "numeric_embedding": "periodic",
+    "numeric_embedding": None,
     "embedding_size": 3,
     "frequency_scale": 0.2,
 }
@@ -250,7 +251,7 @@ def test_every_network_setting_reaches_the_network(Estimator, capsys):
         assert value != Estimator().get_params()[name], name
         # Two options, two defaults: test_network_gets_the_recipe_settings
         # checks that the recipe's reaches the network.
-        if name != "validation_scoring":
+        if name not in {"validation_scoring", "numeric_embedding"}:
             assert value != network_class().get_params()[name], name
     X, y = _frame()
     with warnings.catch_warnings():
