@@ -42,6 +42,20 @@ def _targets(output, n, rng):
     return rng.randn(n, 2)
 
 
+def _gradient_error(workspace, params, X, Y, sample_weight=None):
+    """Relative distance of the workspace's gradient at ``params`` to central
+    differences of its loss."""
+
+    def loss_at(x):
+        workspace.params[...] = x
+        return workspace.loss_gradient(X, Y, sample_weight)
+
+    numerical = _central_differences(loss_at, params)
+    loss_at(params)
+    analytic = workspace.grad
+    return np.linalg.norm(analytic - numerical) / np.linalg.norm(analytic + numerical)
+
+
 def _central_differences(f, x, eps=1e-6):
     grad = np.empty_like(x)
     for i in range(x.size):
@@ -69,15 +83,7 @@ def test_gradient_matches_central_differences(activation, loss, output, hidden, 
     workspace = network.workspace(params.copy(), 8, record, 0.3)
     sample_weight = rng.uniform(0.5, 2.0, 6)
 
-    def loss_at(x):
-        workspace.params[...] = x
-        return workspace.loss_gradient(X, Y, sample_weight)
-
-    numerical = _central_differences(loss_at, params)
-    loss_at(params)
-    analytic = workspace.grad
-    error = np.linalg.norm(analytic - numerical) / np.linalg.norm(analytic + numerical)
-    assert error < 1e-6
+    assert _gradient_error(workspace, params, X, Y, sample_weight) < 1e-6
 
 
 def test_loss_is_the_mean_of_the_members_losses():
@@ -356,15 +362,7 @@ def test_gradient_through_an_input_layer_below_the_adapters(layer):
     X, Y = rng.randn(6, 3), rng.randn(6, 1)
     workspace = network.workspace(params.copy(), 8, "squared_error", 0.2)
 
-    def loss_at(x):
-        workspace.params[...] = x
-        return workspace.loss_gradient(X, Y)
-
-    numerical = _central_differences(loss_at, params)
-    loss_at(params)
-    analytic = workspace.grad
-    error = np.linalg.norm(analytic - numerical) / np.linalg.norm(analytic + numerical)
-    assert error < 1e-6
+    assert _gradient_error(workspace, params, X, Y) < 1e-6
 
 
 def test_an_ensemble_of_embedded_features_predicts_the_members_mean():
