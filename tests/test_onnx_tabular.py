@@ -165,6 +165,14 @@ CASES = {
     ),
     "regression, no target scaling": ("regression", {"scale_target": False}),
     "poisson (scaled, not centered)": ("counts", {"loss": "poisson"}),
+    # The recipe embeds its numeric columns by default; with and without it,
+    # and with the ensemble's members over the embedded columns.
+    "regression, no embedding": ("regression", {"numeric_embedding": None}),
+    "multiclass, ensemble of 3": ("multiclass", {"n_ensemble": 3}),
+    "regression, ensemble of 2, input scale": (
+        "regression",
+        {"n_ensemble": 2, "input_scale": True},
+    ),
 }
 
 
