@@ -336,9 +336,15 @@ def input_layer_graph(g, network, params, A):
         A = g("Mul", A, g.constant(s, (1, layer.n_features)))
     if not m:
         return A
-    Xe = g("Reshape", g("Gather", A, indices(layer.embedded), axis=1), shape(0, m, 1))
-    T = g("Mul", g("Mul", Xe, g.constant(c, c.shape)), g.constant(_TWO_PI))
-    S = g("Transpose", g("Concat", g("Sin", T), g("Cos", T), axis=2), perm=[1, 0, 2])
+    # Feature-major (m, n, 1) before the angles: no Transpose feeds a MatMul,
+    # which onnxruntime would fuse into an op that older versions run in float
+    # only; and cos(T) as sin(T + pi/2), as older versions have no double Cos.
+    Xe = g("Gather", A, indices(layer.embedded), axis=1)
+    Xe = g("Reshape", g("Transpose", Xe, perm=[1, 0]), shape(m, -1, 1))
+    T = g("Mul", g("Mul", Xe, g.constant(c[:, np.newaxis, :], (m, 1, len(c[0])))),
+          g.constant(_TWO_PI))  # fmt: skip
+    shifted = g("Add", T, g.constant(np.pi / 2))
+    S = g("Sin", g("Concat", T, shifted, axis=2))
     H = g("Add", g("MatMul", S, g.constant(V, V.shape)), g.constant(u, u.shape))
     E = g("Transpose", g("Relu", H), perm=[1, 0, 2])
     E = g("Reshape", E, shape(0, m * d))

@@ -40,12 +40,15 @@ def onnx_members(g, model, A, graphs, int64):
         Z = g("Add", g("MatMul", A, g.constant(W[l], W[l].shape)),
               g.constant(b[l], (1, len(b[l]))))  # fmt: skip
         A = activate(l, Z)
+    # The k heads as one broadcast MatMul, (n, k, 1, fan_in) @ (k, fan_in, n_out),
+    # and the mean as one MatMul: no Transpose feeds a MatMul, which onnxruntime
+    # would fuse into an op that older versions run in float only.
     fan_in = W[-1].shape[0]
-    members = g("Transpose", g("Reshape", A, shape(-1, k, fan_in)), perm=[1, 0, 2])
+    members = g("Reshape", A, shape(-1, k, 1, fan_in))
     heads = W[-1].reshape(fan_in, k, n_out).transpose(1, 0, 2)
     Z = g("MatMul", members, g.constant(heads, heads.shape))
-    Z = g("Add", Z, g.constant(b[-1], (k, 1, n_out)))
-    P = activate(len(W) - 1, g("Reshape", Z, shape(-1, n_out)))  # member-major
-    columns = g("Transpose", g("Reshape", P, shape(k, -1)), perm=[1, 0])
-    mean = g("MatMul", columns, g.constant(np.full(k, 1.0 / k), (k, 1)))
-    return g("Reshape", mean, shape(-1, n_out))
+    Z = g("Add", g("Reshape", Z, shape(-1, k, n_out)), g.constant(b[-1], (k, n_out)))
+    P = activate(len(W) - 1, g("Reshape", Z, shape(-1, n_out)))  # sample-major
+    average = np.tile(np.eye(n_out) / k, (k, 1))  # (k n_out, n_out)
+    rows = g("Reshape", P, shape(-1, k * n_out))
+    return g("MatMul", rows, g.constant(average, average.shape))
