@@ -17,6 +17,8 @@ from sklearn.preprocessing import (
     StandardScaler,
 )
 
+from ._compat import REMAINDER_COLUMNS_TYPES
+
 SCALINGS = ("standard", "robust", "quantile")
 
 
@@ -153,6 +155,11 @@ def preprocessed_monotonic_cst(preprocessor, cst, n_outputs):
 
 def _input_indices(columns, names):
     """Column positions of a ColumnTransformer's selection: mask, names or indices."""
+    if isinstance(columns, REMAINDER_COLUMNS_TYPES):
+        # scikit-learn 1.5 and 1.6 wrap the remainder's columns in a list that
+        # records having warned once read: read the plain list underneath, so
+        # that neither a fit nor an ONNX export changes the fitted model.
+        columns = columns.data
     columns = np.asarray(columns)
     if columns.dtype == bool:
         return np.flatnonzero(columns)
