@@ -213,8 +213,9 @@ loss_ : float
     n_outputs_ : int
         Number of outputs.
 
-    ensemble_scales_ : ndarray of shape (n_ensemble, n_features_in_) or None
-        The members' input adapters :math:`r_i`, with ``n_ensemble > 1``.
+    ensemble_scales_ : ndarray of shape (n_ensemble, layer_sizes_[0]) or None
+        The members' adapters :math:`r_i` of the first layer's inputs (the
+        features, or an input layer's outputs), with ``n_ensemble > 1``.
 
     out_activation_ : str
         Name of the output activation."""

@@ -45,7 +45,11 @@ SHARED_NOTES = {
     "solver": ("extends", "Also ``'rmsprop'`` and ``'adamw'``."),
     "alpha": ("same", "L2 penalty on the weights, not the biases."),
     "batch_size": ("same", ""),
-    "learning_rate": ("same", "Schedules apply to ``solver='sgd'`` only."),
+    "learning_rate": (
+        "same",
+        "scikit-learn's schedules apply to ``solver='sgd'`` only; ``'cosine'`` "
+        "and ``'coslog4'`` (skneuron's) to every stochastic solver.",
+    ),
     "learning_rate_init": ("same", ""),
     "power_t": ("same", ""),
     "max_iter": ("same", "Epochs, or L-BFGS iterations."),
@@ -97,6 +101,16 @@ EXTRA_NOTES = {
     "monotonic_cst": "Per feature 1 (increasing), -1 (decreasing) or 0, as "
     "HistGradientBoosting's; guaranteed by sign-constrained weights. Regression "
     "and binary classification.",
+    "validation_scoring": "``'accuracy'`` (scikit-learn's) or ``'log_loss'``: "
+    "the validation score that early stopping watches.",
+    "n_ensemble": "Members of an ensemble trained as one network (TabM-mini): "
+    "shared hidden layers, own input adapters and heads, predictions averaged.",
+    "input_scale": "A learned scale per feature before the first layer.",
+    "numeric_embedding": "``'periodic'``: learned sines and cosines of each "
+    "embedded feature (PLR embeddings).",
+    "embedded_features": "The features ``numeric_embedding`` embeds; None: all.",
+    "embedding_size": "Outputs per embedded feature.",
+    "frequency_scale": "Spread of the embedding's initial frequencies.",
 }
 
 
