@@ -31,7 +31,6 @@ import numpy as np
 
 from ._ensemble_workspace import EnsembleWorkspace
 from ._network import (
-    PREDICT_CHUNK_ROWS,
     WEIGHT_INITS,
     Network,
     _dot,
@@ -211,28 +210,12 @@ class EnsembleNetwork(Network):
                 A_prev = np.multiply(A_l, mask, out=dropped)
         return A_prev
 
-    def predict(self, params, X):
-        """The members' mean output for ``X``, in chunks of rows.
-
-        As :meth:`Network.predict`: its own buffers, each chunk cast on its own.
-        """
-        W, b = self.unpack(params)
-        r, k, dtype = self.scales(params), self.n_members, params.dtype
-        n, n_out = X.shape[0], self.layer_sizes[-1]
-        out = np.empty((n, n_out), np.result_type(X.dtype, dtype))
-        chunk_rows = max(1, PREDICT_CHUNK_ROWS // k)
-        Z, A = self.allocate(min(n, chunk_rows), dtype)
-        with np.errstate(over="ignore", invalid="ignore"):
-            for start in range(0, n, chunk_rows):
-                rows = X[start : start + chunk_rows]
-                A0 = self.inputs(params, rows.astype(dtype, copy=False))
-                outputs = self.forward_members(W, b, r, A0, Z, A)
-                if not np.isfinite(outputs).all():
-                    A0 = rows if self.input_layer is None else A0
-                    outputs = self.forward_members(W, b, r, A0, Z, A, saturate=True)
-                members = outputs.reshape(rows.shape[0], k, n_out)
-                out[start : start + rows.shape[0]] = members.mean(axis=1)
-        return out
+    def outputs(self, params, W, b, A0, Z, A, saturate=False):
+        """The members' mean output for the rows ``A0`` of :meth:`Network.predict`
+        (which takes ``n_members`` times fewer rows per chunk)."""
+        r, k = self.scales(params), self.n_members
+        members = self.forward_members(W, b, r, A0, Z, A, saturate=saturate)
+        return members.reshape(A0.shape[0], k, self.layer_sizes[-1]).mean(axis=1)
 
     def workspace(self, params, batch_size, loss, alpha, dropout=None, rng=None):
         return EnsembleWorkspace(self, params, batch_size, loss, alpha, dropout, rng)

@@ -242,20 +242,25 @@ class Network:
         # The dtype numpy would give X @ W, as scikit-learn's MLP returns: float32
         # for float32 inputs to a float32 model, float64 otherwise.
         out = np.empty((n, self.layer_sizes[-1]), np.result_type(X.dtype, dtype))
-        Z, A = self.allocate(min(n, PREDICT_CHUNK_ROWS), dtype)
+        chunk_rows = max(1, PREDICT_CHUNK_ROWS // self.n_members)
+        Z, A = self.allocate(min(n, chunk_rows), dtype)
         # Overflow is checked below, on the outputs: no numpy warnings for it.
         with np.errstate(over="ignore", invalid="ignore"):
-            for start in range(0, n, PREDICT_CHUNK_ROWS):
-                rows = X[start : start + PREDICT_CHUNK_ROWS]
+            for start in range(0, n, chunk_rows):
+                rows = X[start : start + chunk_rows]
                 A0 = self.inputs(params, rows.astype(dtype, copy=False))
-                chunk = self.forward(W, b, A0, Z, A)
+                chunk = self.outputs(params, W, b, A0, Z, A)
                 if not np.isfinite(chunk).all():
                     # Inputs too large for the dtype and the weights: saturate them
                     # (X itself, uncast, when there is no input layer).
                     A0 = rows if self.input_layer is None else A0
-                    chunk = self.forward(W, b, A0, Z, A, saturate=True)
+                    chunk = self.outputs(params, W, b, A0, Z, A, saturate=True)
                 out[start : start + rows.shape[0]] = chunk
         return out
+
+    def outputs(self, params, W, b, A0, Z, A, saturate=False):
+        """The prediction for the rows ``A0`` of :meth:`predict`: :meth:`forward`."""
+        return self.forward(W, b, A0, Z, A, saturate=saturate)
 
     def workspace(self, params, batch_size, loss, alpha, dropout=None, rng=None):
         """The :class:`Workspace` of one fit of this network (a subclass may differ)."""
