@@ -26,6 +26,8 @@ from numbers import Integral
 
 import numpy as np
 
+from . import _kernels
+
 N_FREQUENCIES = 8
 """Frequencies per embedded feature: 16 periodic features, as RealMLP's PLR."""
 
@@ -210,8 +212,8 @@ class InputWork:
         self._flat = {
             name: np.empty(m * n_rows * width, dtype=bool if name == "on" else dtype)
             for name, width in [
-                ("Xe", 1), ("dXe", 1), ("T", k), ("S", 2 * k), ("H", d),
-                ("dH", d), ("dS", 2 * k), ("dT", k), ("on", d),
+                ("Xe", 1), ("dXe", 1), ("S", 2 * k), ("H", d), ("dH", d),
+                ("dS", 2 * k), ("on", d),
             ]
         }  # fmt: skip
         self._dXs = np.empty(n_rows * F, dtype) if layer.scale and m else None
@@ -236,14 +238,10 @@ class InputWork:
         else:
             Xs = X
         np.take(Xs, self.passthrough, axis=1, out=A0[:, : self.n_pass], mode="clip")
-        k = layer.n_frequencies
-        Xe = self._buffer("Xe", n, 1)
-        np.take(Xs.T, self.embedded, axis=0, out=Xe[:, :, 0], mode="clip")
-        T = np.multiply(Xe, c[:, np.newaxis, :], out=self._buffer("T", n, k))
-        T *= _TWO_PI
-        S = self._buffer("S", n, 2 * k)
-        np.sin(T, out=S[:, :, :k])
-        np.cos(T, out=S[:, :, k:])
+        Xe = self._buffer("Xe", n, 1)[:, :, 0]
+        np.take(Xs.T, self.embedded, axis=0, out=Xe, mode="clip")
+        S = self._buffer("S", n, 2 * layer.n_frequencies)
+        _kernels.periodic_features(Xe, c, S)
         H = np.matmul(S, V, out=self._buffer("H", n, layer.embedding_size))
         H += u
         np.maximum(H.transpose(1, 0, 2), 0, out=self._embedding_view(A0))
@@ -289,17 +287,10 @@ class InputWork:
         # Sums over rows as products with ones: BLAS beats a ufunc reduction.
         np.matmul(self._ones[:n], dH, out=du[:, 0, :])
         dS = np.matmul(dH, V.transpose(0, 2, 1), out=self._buffer("dS", n, 2 * k))
-        # d/dT of sin(T) and cos(T): cos(T) and -sin(T), which S holds.
-        dT = np.multiply(dS[:, :, :k], S[:, :, k:], out=self._buffer("dT", n, k))
-        np.multiply(dS[:, :, k:], S[:, :, :k], out=dS[:, :, :k])
-        dT -= dS[:, :, :k]
-        dT *= _TWO_PI
         Xe = self._buffer("Xe", n, 1)[:, :, 0]  # the scaled inputs
-        np.matmul(Xe[:, np.newaxis, :], dT, out=dc[:, np.newaxis, :])
+        dXe = self._buffer("dXe", n, 1)[:, :, 0]
+        _kernels.periodic_backward(dS, S, Xe, c, dc, dXe)
         if layer.scale:
-            dXe = self._buffer("dXe", n, 1)
-            np.matmul(dT, c[:, :, np.newaxis], out=dXe)
-            dXe = dXe[:, :, 0]
             F = layer.n_features
             dXs = self._dXs[: n * F].reshape(n, F)
             dXs[:, self.passthrough] = dA0[:, : self.n_pass]

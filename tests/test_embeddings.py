@@ -14,6 +14,7 @@ from skneuron import (
     NeuronRegressor,
     TabularClassifier,
     TabularRegressor,
+    _kernels,
 )
 from skneuron._embeddings import InputLayer
 from skneuron._network import Network, Workspace
@@ -68,6 +69,23 @@ def test_gradient_matches_central_differences(name, hidden):
     block = slice(network.n_params - network.input_layer.n_params, None)
     assert np.abs(analytic[block]).max() > 1e-3  # the block does get a gradient
     np.testing.assert_allclose(analytic, numeric, rtol=1e-5, atol=1e-7)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_the_periodic_features_are_numpy_sines_and_cosines(dtype):
+    """The compiled sine and cosine agree with numpy's to an ulp or two."""
+    rng = np.random.default_rng(0)
+    Xe = rng.uniform(-2e3, 2e3, (3, 1001)).astype(dtype)
+    c = rng.normal(0, 1, (3, 8)).astype(dtype)
+    c[0, 0] = 0.0  # an angle of exactly zero
+    S = np.empty((3, 1001, 16), dtype)
+    _kernels.periodic_features(Xe, c, S)
+    angles = Xe[:, :, np.newaxis] * c[:, np.newaxis, :] * dtype(2 * np.pi)
+    angles = angles.astype(np.float64)
+    tolerance = 4 * np.finfo(dtype).eps if dtype == np.float64 else 1e-7
+    assert np.abs(S[:, :, :8] - np.sin(angles)).max() <= tolerance
+    assert np.abs(S[:, :, 8:] - np.cos(angles)).max() <= tolerance
+    assert S[0, :, 0].tolist() == [0.0] * 1001 and S[0, :, 8].tolist() == [1.0] * 1001
 
 
 def test_alpha_does_not_apply_to_the_input_layer():

@@ -74,6 +74,9 @@ def _calls(dtype):
     def mat(low=-1.0, high=1.0):
         return rng.uniform(low, high, (31, 67)).astype(dtype)
 
+    def cube(*shape):
+        return rng.uniform(-1, 1, shape).astype(dtype)
+
     return {
         "adam_step": (vec(), vec(), vec(), vec(True), 1e-3, 0.9, 0.999, 1e-8, 0.99),
         "rmsprop_step": (vec(), vec(), vec(True), 1e-2, 0.9, 1e-8),
@@ -83,6 +86,15 @@ def _calls(dtype):
         "relu_derivative": (mat(), mat()),
         "tanh_derivative": (mat(), mat()),
         "logistic_derivative": (mat(0, 1), mat()),
+        "periodic_features": (3 * cube(5, 67), cube(5, 8), cube(5, 67, 16)),
+        "periodic_backward": (
+            cube(5, 67, 16),
+            cube(5, 67, 16),
+            cube(5, 67),
+            cube(5, 8),
+            cube(5, 8),
+            cube(5, 67),
+        ),  # fmt: skip
     }
 
 
