@@ -210,10 +210,10 @@ class InputWork:
         # Feature-major (m, n, .) buffers, stored flat: the first m * n * k entries
         # are a contiguous (m, n, k) array for any batch of n <= n_rows rows.
         self._flat = {
-            name: np.empty(m * n_rows * width, dtype=bool if name == "on" else dtype)
+            name: np.empty(m * n_rows * width, dtype)
             for name, width in [
                 ("Xe", 1), ("dXe", 1), ("S", 2 * k), ("H", d), ("dH", d),
-                ("dS", 2 * k), ("on", d),
+                ("dS", 2 * k),
             ]
         }  # fmt: skip
         self._dXs = np.empty(n_rows * F, dtype) if layer.scale and m else None
@@ -243,15 +243,8 @@ class InputWork:
         S = self._buffer("S", n, 2 * layer.n_frequencies)
         _kernels.periodic_features(Xe, c, S)
         H = np.matmul(S, V, out=self._buffer("H", n, layer.embedding_size))
-        H += u
-        np.maximum(H.transpose(1, 0, 2), 0, out=self._embedding_view(A0))
+        _kernels.embedding_relu(H, u[:, 0], A0)
         return A0
-
-    def _embedding_view(self, A):
-        """The embedding columns of ``A[0]`` (or its gradient) as ``(n, m, d)``."""
-        view = A[:, self.n_pass :].view()
-        view.shape = (A.shape[0], len(self.embedded), self.layer.embedding_size)
-        return view  # setting .shape raises rather than copy
 
     def backward(self, dZ1, W0):
         """Gradient of the block from the first layer's ``dZ``, into the grad block.
@@ -276,13 +269,8 @@ class InputWork:
             return
         s, c, V, _ = self.params
         k, d = layer.n_frequencies, layer.embedding_size
-        H, S = self._buffer("H", n, d), self._buffer("S", n, 2 * k)
-        on = np.greater(H, 0, out=self._buffer("on", n, d))
-        dH = np.multiply(
-            self._embedding_view(dA0).transpose(1, 0, 2),
-            on,
-            out=self._buffer("dH", n, d),
-        )
+        S, dH = self._buffer("S", n, 2 * k), self._buffer("dH", n, d)
+        _kernels.embedding_relu_backward(dA0, self._A0[:n], dH)
         np.matmul(S.transpose(0, 2, 1), dH, out=dV)
         # Sums over rows as products with ones: BLAS beats a ufunc reduction.
         np.matmul(self._ones[:n], dH, out=du[:, 0, :])

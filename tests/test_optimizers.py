@@ -1,9 +1,12 @@
 """One step of each optimizer, checked by hand and against scikit-learn's."""
 
+import platform
+
 import numpy as np
 import pytest
 from sklearn.neural_network._stochastic_optimizers import AdamOptimizer, SGDOptimizer
 
+from skneuron import _kernels
 from skneuron._optimizers import OPTIMIZERS, SGD, Adam, AdamW, RMSProp
 
 rng = np.random.RandomState(0)
@@ -97,3 +100,28 @@ def test_step_updates_in_place_in_float32(name):
     optimizer.step(params, GRADS[0].astype(np.float32), state, 0.1)
     assert params.dtype == np.float32
     assert not np.allclose(params, before)
+
+
+@pytest.mark.skipif(
+    platform.machine().lower() not in {"x86_64", "amd64"},
+    reason="the steps flush subnormal numbers through the x86 SSE control register",
+)
+@pytest.mark.parametrize(
+    "step, state",
+    [
+        ("adam_step", lambda z: (z(), z(), 1e-3, 0.9, 0.999, 1e-8, 1.0)),
+        ("rmsprop_step", lambda z: (z(), 1e-3, 0.9, 1e-8)),
+        ("sgd_step", lambda z: (z(), 0.1, 0.9, True)),
+    ],
+)
+def test_the_steps_flush_subnormal_numbers_to_zero(step, state):
+    """A subnormal weight would slow every product it enters; the step zeroes it."""
+    tiny = np.finfo(np.float32).tiny
+    params = np.array([tiny / 4, -tiny / 8, 1.0], dtype=np.float32)
+    assert 0 < params[0] < tiny  # subnormal before the step
+    getattr(_kernels, step)(params, np.zeros(3, np.float32), *state(
+        lambda: np.zeros(3, np.float32)
+    ))  # fmt: skip
+    assert params.tolist() == [0.0, 0.0, 1.0]
+    # The control register is restored: numpy still makes subnormal numbers.
+    assert np.float32(tiny) / np.float32(4) > 0

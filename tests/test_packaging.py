@@ -86,6 +86,8 @@ def _calls(dtype):
         "relu_derivative": (mat(), mat()),
         "tanh_derivative": (mat(), mat()),
         "logistic_derivative": (mat(0, 1), mat()),
+        "embedding_relu": (cube(5, 67, 8), cube(5, 8), cube(67, 43)),
+        "embedding_relu_backward": (cube(67, 43), cube(67, 43), cube(5, 67, 8)),
         "periodic_features": (3 * cube(5, 67), cube(5, 8), cube(5, 67, 16)),
         "periodic_backward": (
             cube(5, 67, 16),
