@@ -414,6 +414,18 @@ scaling : {"standard", "robust", "quantile"}, default="standard"
     input_scale, embedding_size, frequency_scale
         As in :class:`NeuronClassifier`, with the same defaults.
 
+    dtype : {"auto", "float32", "float64"} or numpy float type, default="auto"
+        The network's floating-point type, as in :class:`NeuronClassifier`:
+        ``"auto"`` follows the preprocessed data, float64 unless every column
+        arrives as float32. ``"float32"`` is the fast recipe: on the development
+        half of the real-data benchmark it took 35% less fit time than float64
+        (61 s against 94 s) for the same quality (mean gap to the best model
+        -0.0055 against -0.0054; every data set within 0.0017), and a data
+        frame's predictions are float64 either way. It is not the default
+        because float32 rounding makes two fits that should agree, one with
+        sample weights and one with repeated rows, differ by more than
+        scikit-learn's ``check_estimator`` accepts.
+
     monotonic_cst : array-like of int of shape (n_features,), dict or None, \
             default=None
         Monotonic constraint of each original column (1 increasing, -1

@@ -62,6 +62,7 @@ _NETWORK_PARAMS = (
     "numeric_embedding",
     "embedding_size",
     "frequency_scale",
+    "dtype",
 )
 
 
@@ -285,6 +286,7 @@ class TabularClassifier(ClassifierMixin, _TabularBase):
         numeric_embedding="periodic",
         embedding_size=8,
         frequency_scale=0.3,
+        dtype="auto",
     ):
         self.scaling = scaling
         self.clip_outliers = clip_outliers
@@ -315,6 +317,7 @@ class TabularClassifier(ClassifierMixin, _TabularBase):
         self.numeric_embedding = numeric_embedding
         self.embedding_size = embedding_size
         self.frequency_scale = frequency_scale
+        self.dtype = dtype
 
     def _neuron_estimator(self, n_samples):
         estimator = super()._neuron_estimator(n_samples)
@@ -458,6 +461,7 @@ class TabularRegressor(RegressorMixin, _TabularBase):
         numeric_embedding="periodic",
         embedding_size=8,
         frequency_scale=0.3,
+        dtype="auto",
     ):
         self.loss = loss
         self.quantile = quantile
@@ -488,6 +492,7 @@ class TabularRegressor(RegressorMixin, _TabularBase):
         self.numeric_embedding = numeric_embedding
         self.embedding_size = embedding_size
         self.frequency_scale = frequency_scale
+        self.dtype = dtype
 
     @_fit_context(prefer_skip_nested_validation=False)
     def fit(self, X, y, sample_weight=None):

@@ -228,6 +228,7 @@ _NON_DEFAULT = {
     "numeric_embedding": None,
     "embedding_size": 3,
     "frequency_scale": 0.2,
+    "dtype": "float32",
 }
 
 
