@@ -264,7 +264,11 @@ def _threadpools():
 
 
 def _blas_threads(network, n_rows):
-    """One BLAS thread while training a network whose products are small."""
+    """One BLAS thread while training a network whose products are small.
+
+    An ensemble's hidden layers see each row once per member.
+    """
+    n_rows *= network.n_members
     largest = 2 * n_rows * max(fan_in * fan_out for fan_in, fan_out in network.shapes)
     if largest < _MIN_FLOPS_FOR_BLAS_THREADS:
         return _threadpools().limit(limits=1, user_api="blas")

@@ -160,13 +160,17 @@ def _blas_threads_now():
 
 
 @pytest.mark.parametrize(
-    "n_features, n_hidden, limited",
+    "n_features, n_hidden, n_ensemble, limited",
     [
-        (4, 10, True),  # 2 * 150 rows * 4 * 10 = 12 kFLOP per product
-        (100, 1000, False),  # 2 * 200 rows * 100 * 1000 = 40 MFLOP per product
+        (4, 10, 1, True),  # 2 * 200 rows * 4 * 10 = 16 kFLOP per product
+        (100, 1000, 1, False),  # 2 * 200 rows * 100 * 1000 = 40 MFLOP per product
+        (100, 200, 1, True),  # 8 MFLOP
+        (100, 200, 4, False),  # 4 members: 32 MFLOP
     ],
 )
-def test_small_networks_train_on_one_blas_thread(n_features, n_hidden, limited):
+def test_small_networks_train_on_one_blas_thread(
+    n_features, n_hidden, n_ensemble, limited
+):
     """Training a network whose products are small (under 2e7 flops) runs BLAS on
     one thread, larger ones on all the threads allowed; restored after the fit.
     Read from inside the fit by a callback, so no timing is involved."""
@@ -180,6 +184,7 @@ def test_small_networks_train_on_one_blas_thread(n_features, n_hidden, limited):
     seen = []
     clf = NeuronClassifier(
         hidden_layer_sizes=(n_hidden,),
+        n_ensemble=n_ensemble,
         max_iter=1,
         callbacks=[lambda est, record: seen.append(_blas_threads_now())],
     )
