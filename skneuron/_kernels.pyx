@@ -193,7 +193,7 @@ def logistic_derivative(const real[:, ::1] A, real[:, ::1] dA):
 # which stop it). Each angle is reduced to r in [-pi/4, pi/4] by the nearest
 # multiple q of pi/2 (pi/2 in three parts, Cody and Waite, so that r keeps its
 # accuracy), then Cephes' polynomials (sin.c, sinf.c) give sin(r) and cos(r),
-# within an ulp for angles below 1e4 (an embedding's are below about 100); q
+# within an ulp or two for angles below 1e4 (an embedding's are below 100); q
 # mod 4 picks them and their signs.
 cdef extern from *:
     """

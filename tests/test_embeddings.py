@@ -73,9 +73,10 @@ def test_gradient_matches_central_differences(name, hidden):
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_the_periodic_features_are_numpy_sines_and_cosines(dtype):
-    """The compiled sine and cosine are within an ulp of the exact values.
+    """The compiled sine and cosine agree with numpy's to two ulps.
 
-    For angles below about 1e4 (an embedding's are below about 100).
+    For angles below about 1e4 (an embedding's are below about 100). In float32
+    numpy's are those of float64, so the kernel's are within two ulps of exact.
     """
     rng = np.random.default_rng(0)
     Xe = rng.uniform(-1e3, 1e3, (3, 1001)).astype(dtype)
@@ -85,7 +86,7 @@ def test_the_periodic_features_are_numpy_sines_and_cosines(dtype):
     _kernels.periodic_features(Xe, c, S)
     angles = Xe[:, :, np.newaxis] * c[:, np.newaxis, :] * dtype(2 * np.pi)
     angles = angles.astype(np.float64)
-    tolerance = np.finfo(dtype).eps
+    tolerance = 2 * np.finfo(dtype).eps
     assert np.abs(S[:, :, :8] - np.sin(angles)).max() <= tolerance
     assert np.abs(S[:, :, 8:] - np.cos(angles)).max() <= tolerance
     assert S[0, :, 0].tolist() == [0.0] * 1001 and S[0, :, 8].tolist() == [1.0] * 1001
